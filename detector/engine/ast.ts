@@ -1,0 +1,149 @@
+/**
+ * The condition AST, shaped after libsinsp's filter AST. Every node carries the position of its first
+ * character in the condition text so errors can point at it.
+ */
+
+/** Where a node starts: 0-based offset, 1-based line and column, within the condition text. */
+export interface Position {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+export type Expr = AndExpr | OrExpr | NotExpr | IdentifierExpr | UnaryCheckExpr | BinaryCheckExpr;
+
+export interface AndExpr {
+  kind: 'and';
+  children: Expr[];
+  pos: Position;
+}
+
+export interface OrExpr {
+  kind: 'or';
+  children: Expr[];
+  pos: Position;
+}
+
+export interface NotExpr {
+  kind: 'not';
+  child: Expr;
+  pos: Position;
+}
+
+/** A bare name in a condition: a macro reference (resolved by the loader, never by the parser). */
+export interface IdentifierExpr {
+  kind: 'identifier';
+  name: string;
+  pos: Position;
+}
+
+/** Operators that take no right-hand side. */
+export type UnaryOperator = 'exists';
+
+/** Operators that take a value, a list or another field on the right. */
+export type BinaryOperator =
+  | '='
+  | '=='
+  | '!='
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | 'contains'
+  | 'icontains'
+  | 'bcontains'
+  | 'startswith'
+  | 'bstartswith'
+  | 'endswith'
+  | 'glob'
+  | 'iglob'
+  | 'regex'
+  | 'in'
+  | 'intersects'
+  | 'pmatch';
+
+export const BINARY_OPERATORS: readonly BinaryOperator[] = [
+  '=',
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'contains',
+  'icontains',
+  'bcontains',
+  'startswith',
+  'bstartswith',
+  'endswith',
+  'glob',
+  'iglob',
+  'regex',
+  'in',
+  'intersects',
+  'pmatch',
+];
+
+export interface UnaryCheckExpr {
+  kind: 'unary_check';
+  left: FieldOperand;
+  operator: UnaryOperator;
+  pos: Position;
+}
+
+export interface BinaryCheckExpr {
+  kind: 'binary_check';
+  left: FieldOperand;
+  operator: BinaryOperator;
+  right: ValueOperand;
+  pos: Position;
+}
+
+/** A field as written: `proc.name`, `proc.aname[2]`, `proc.env[HOME]`, `evt.arg.flags` (name only). */
+export interface FieldRef {
+  kind: 'field';
+  /** The whole dotted name as written; the compiler resolves it against the source's field table. */
+  name: string;
+  /** The text inside `[...]`, when present. */
+  arg?: string;
+  pos: Position;
+}
+
+export type TransformerName = 'tolower' | 'toupper' | 'b64' | 'basename' | 'len' | 'join' | 'concat' | 'getopt';
+
+export const TRANSFORMERS: readonly TransformerName[] = ['tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'];
+
+/** A transformer applied to one or more field operands: `tolower(proc.name)`. */
+export interface TransformerExpr {
+  kind: 'transformer';
+  name: TransformerName;
+  args: FieldOperand[];
+  pos: Position;
+}
+
+export type FieldOperand = FieldRef | TransformerExpr;
+
+/** A literal value: bare word, number or quoted string, already unescaped. */
+export interface ValueLiteral {
+  kind: 'value';
+  value: string;
+  /** Whether it was written in quotes (a quoted word is never a list name). */
+  quoted: boolean;
+  pos: Position;
+}
+
+/** `(a, b, "c d")`: items are literals; a bare item may name a list, expanded by the loader. */
+export interface ListLiteral {
+  kind: 'list';
+  values: ValueLiteral[];
+  pos: Position;
+}
+
+/** `val(field)` or a transformer on the right: compare with another field of the same event. */
+export interface FieldValue {
+  kind: 'field_value';
+  operand: FieldOperand;
+  pos: Position;
+}
+
+export type ValueOperand = ValueLiteral | ListLiteral | FieldValue;

@@ -1,0 +1,36 @@
+import type { Alert } from '../contract/index.js';
+
+/**
+ * What a delivery attempt came to. The sidekick's delivery layer (not the output) decides what to do:
+ * retry with backoff (honouring `retryAfterMs`), or dead-letter a permanent failure.
+ */
+export type DeliveryResult =
+  | { status: 'ok' }
+  | { status: 'retryable'; reason: string; retryAfterMs?: number }
+  | { status: 'permanent'; reason: string };
+
+/** Passed to every send: cancellation (timeouts, shutdown) and where to log. */
+export interface SendContext {
+  signal: AbortSignal;
+  log: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+}
+
+/**
+ * One configured output instance (a Slack channel, a Kafka topic, …). It maps alerts to the peer's
+ * payload and moves them over the transport; it holds no retry, rate-limit or filter logic.
+ */
+export interface Output {
+  /** Output type, as in the registry: `slack`, `kafka`, `sns`, `webhook`, `webui`. */
+  readonly type: string;
+  /** Instance name, unique among outputs (`slack`, or `slack.prod` for a named instance). */
+  readonly name: string;
+  /** Largest batch `send` accepts; 1 for outputs that deliver alerts one at a time. */
+  readonly maxBatch: number;
+  /**
+   * Delivers a batch (length ≤ maxBatch). Returns one result per alert, in order, so partial
+   * failures of batched APIs (SNS PublishBatch) are reported per alert.
+   */
+  send(alerts: readonly Alert[], context: SendContext): Promise<DeliveryResult[]>;
+  /** Releases connections; pending sends may be aborted. */
+  close(): Promise<void>;
+}
