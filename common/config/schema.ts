@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PRIORITIES } from '../../contract/index.js';
+import { OUTPUT_CONFIG_SECTIONS } from '../../outputs/config-sections.js';
 
 /**
  * Saker's configuration. Top-level keys and the output sections follow falcosidekick's names, so an
@@ -60,6 +61,7 @@ export const ConfigSchema = Type.Object(
       { ...strict, default: {} },
     ),
     detector: DetectorConfigSchema,
+    ...OUTPUT_CONFIG_SECTIONS,
   },
   strict,
 );
