@@ -113,17 +113,30 @@ export type TransformerName = 'tolower' | 'toupper' | 'b64' | 'basename' | 'len'
 
 export const TRANSFORMERS: readonly TransformerName[] = ['tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'];
 
-/** A transformer applied to one or more field operands: `tolower(proc.name)`. */
+/** A transformer applied to its arguments: `tolower(proc.name)`, `join(",", (proc.name, proc.pname))`. */
 export interface TransformerExpr {
   kind: 'transformer';
   name: TransformerName;
-  args: FieldOperand[];
+  args: TransformerArg[];
   pos: Position;
 }
 
+/** `(a, b)` inside a transformer's arguments. */
+export interface TransformerList {
+  kind: 'transformer_list';
+  items: (FieldOperand | ValueLiteral)[];
+  pos: Position;
+}
+
+/** What a transformer accepts: a field, another transformer, a quoted string or number, or a list. */
+export type TransformerArg = FieldOperand | ValueLiteral | TransformerList;
+
 export type FieldOperand = FieldRef | TransformerExpr;
 
-/** A literal value: bare word, number or quoted string, already unescaped. */
+/**
+ * A literal value: bare word, number or quoted string, already unescaped. On the right of a list
+ * operator a bare identifier (`proc.name in shell_binaries`) is also a value: a list name for the loader.
+ */
 export interface ValueLiteral {
   kind: 'value';
   value: string;
@@ -139,7 +152,10 @@ export interface ListLiteral {
   pos: Position;
 }
 
-/** `val(field)` or a transformer on the right: compare with another field of the same event. */
+/**
+ * Another field of the same event on the right: `val(proc.pname)` (operand is a field) or a
+ * transformer such as `tolower(proc.pname)` (operand is the transformer).
+ */
 export interface FieldValue {
   kind: 'field_value';
   operand: FieldOperand;
