@@ -1,0 +1,99 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { LineAssembler, type LineStats } from './lines.js';
+import { bpftraceProgram } from './program.js';
+import { PROBES_BY_NAME, STATE_SYSCALLS, type SyscallProbe } from './probes.js';
+import type { LiveRecord } from './records.js';
+
+export interface BpftraceDriverOptions {
+  /** Syscall event types the rules need; the state syscalls are always added. */
+  syscalls: Iterable<string>;
+  /** The bpftrace executable (default: `bpftrace` on PATH). */
+  bpftrace?: string;
+}
+
+/** bpftrace's longest string (it refuses more); longer paths are cut to this many bytes. */
+const STRING_LIMIT = 200;
+
+/**
+ * Runs bpftrace with the program generated for the needed syscalls and yields what it reports.
+ * Events made by bpftrace and by this process are dropped here, as Falco drops its own.
+ */
+export class BpftraceDriver {
+  readonly probes: readonly SyscallProbe[];
+  /** Syscalls asked for that the driver has no probe for: they never produce events. */
+  readonly unsupported: readonly string[];
+  private child: ChildProcess | undefined;
+  private readonly assembler = new LineAssembler();
+  private stderr = '';
+  private markReady: () => void = () => undefined;
+  /**
+   * Resolves once the probes really see events. bpftrace reports its probes attached a little before
+   * every tracepoint delivers, so the driver runs a marker process until its exit is seen.
+   */
+  readonly ready: Promise<void> = new Promise((resolve) => (this.markReady = resolve));
+
+  constructor(private readonly options: BpftraceDriverOptions) {
+    const wanted = new Set([...options.syscalls, ...STATE_SYSCALLS]);
+    this.probes = [...wanted].flatMap((name) => PROBES_BY_NAME.get(name) ?? []);
+    this.unsupported = [...wanted].filter((name) => !PROBES_BY_NAME.has(name));
+  }
+
+  get program(): string {
+    return bpftraceProgram(this.probes);
+  }
+
+  get stats(): LineStats {
+    return this.assembler.stats;
+  }
+
+  /**
+   * Starts bpftrace and yields records until it exits or `stop()` is called. Throws, with bpftrace's
+   * own error text, when it exits on its own.
+   */
+  async *records(): AsyncGenerator<LiveRecord> {
+    const child = spawn(this.options.bpftrace ?? 'bpftrace', ['-f', 'json', '-e', this.program], {
+      env: { ...process.env, BPFTRACE_STRLEN: String(STRING_LIMIT) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stderr?.on('data', (chunk: Buffer) => {
+      // Keep the tail only: enough to explain a failure, bounded whatever bpftrace prints.
+      this.stderr = (this.stderr + chunk.toString()).slice(-4096);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const ownPids = new Set([process.pid, child.pid]);
+    const markers = new Set<number>();
+    let isReady = false;
+    let marker: NodeJS.Timeout | undefined;
+    for await (const line of createInterface({ input: child.stdout! })) {
+      const record = this.assembler.push(line);
+      if (!isReady && marker === undefined && this.assembler.stats.attachedProbes > 0) {
+        marker = setInterval(() => {
+          const pid = execFile('true').pid;
+          if (pid !== undefined) markers.add(pid);
+        }, 200);
+      }
+      if (!record) continue;
+      if (record.kind === 'exit' && markers.has(record.pid) && !isReady) {
+        isReady = true;
+        clearInterval(marker);
+        this.markReady();
+      }
+      if (record.kind === 'syscall' && (ownPids.has(record.pid) || markers.has(record.pid))) continue;
+      yield record;
+    }
+    clearInterval(marker);
+    const code = await exited;
+    if (this.child && code !== 0) {
+      throw new Error(`bpftrace exited with code ${code}: ${this.stderr.replace(/^.*RLIMIT_MEMLOCK.*$/m, '').trim()}`);
+    }
+  }
+
+  /** Stops bpftrace; the record stream then ends normally. */
+  stop(): void {
+    const child = this.child;
+    this.child = undefined;
+    child?.kill('SIGTERM');
+  }
+}
