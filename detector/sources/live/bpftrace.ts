@@ -1,9 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { LineAssembler, type LineStats } from './lines.js';
+import { livePreflight } from './preflight.js';
 import { bpftraceProgram } from './program.js';
 import { PROBES_BY_NAME, STATE_SYSCALLS, type SyscallProbe } from './probes.js';
 import type { LiveRecord } from './records.js';
+import { SakerError } from '../../../common/errors.js';
 
 export interface BpftraceDriverOptions {
   /** Syscall event types the rules need; the state syscalls are always added. */
@@ -48,10 +50,15 @@ export class BpftraceDriver {
   }
 
   /**
-   * Starts bpftrace and yields records until it exits or `stop()` is called. Throws, with bpftrace's
-   * own error text, when it exits on its own.
+   * Starts bpftrace and yields records until it exits or `stop()` is called. Throws a
+   * `SAKER_ERR_LIVE_*` error saying what is missing when the host cannot run it, and bpftrace's own
+   * error text when it exits on its own.
    */
   async *records(): AsyncGenerator<LiveRecord> {
+    const problems = livePreflight(this.options.bpftrace);
+    if (problems.length > 0) {
+      throw new SakerError(problems[0]!.code, problems.map((p) => p.message).join('; '));
+    }
     const child = spawn(this.options.bpftrace ?? 'bpftrace', ['-f', 'json', '-e', this.program], {
       env: { ...process.env, BPFTRACE_STRLEN: String(STRING_LIMIT) },
       stdio: ['ignore', 'pipe', 'pipe'],
