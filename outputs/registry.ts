@@ -1,0 +1,113 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { SakerError } from '../common/errors.js';
+import type { OutputCreateOptions } from './create-options.js';
+import { OUTPUT_ERROR_CODES } from './errors.js';
+import type { Output } from './output.js';
+import { KafkaConfigSchema } from './kafka/config.js';
+import { KafkaOutput } from './kafka/output.js';
+import { SlackConfigSchema } from './slack/config.js';
+import { AwsConfigSchema } from './sns/config.js';
+import { SnsOutput } from './sns/output.js';
+import { SlackOutput } from './slack/output.js';
+import { withSlackRateLimit } from './slack/rate-limit.js';
+import { WebhookConfigSchema } from './webhook/config.js';
+import { WebhookOutput } from './webhook/output.js';
+
+/**
+ * How one output type is configured and built. The sidekick finds the section at `configPath` in the
+ * config (or a named instance's section of the same shape), asks `isEnabled`, and calls `create`.
+ */
+export interface OutputFactory<S extends TSchema = TSchema> {
+  /** Output type: `webhook`, `slack`, `kafka`, `sns`. */
+  readonly type: string;
+  /** Where the section sits in falcosidekick's config layout (`['slack']`; SNS reads the whole `['aws']`). */
+  readonly configPath: readonly string[];
+  /** The section's TypeBox schema (also spread into the config schema through `OUTPUT_CONFIG_SECTIONS`). */
+  readonly schema: S;
+  /** falcosidekick enables an output when its key setting is non-empty (`slack.webhookurl`, `kafka.hostport`, …). */
+  isEnabled(section: Static<S>): boolean;
+  /** Builds the output; throws `SAKER_ERR_OUTPUT_CONFIG` for settings that cannot work. */
+  create(section: Static<S>, name: string, options?: OutputCreateOptions): Output;
+}
+
+function define<S extends TSchema>(factory: OutputFactory<S>): OutputFactory {
+  return factory as unknown as OutputFactory;
+}
+
+/** Every output Saker can deliver to, one row each. Adding an output means adding a row here. */
+export const OUTPUT_FACTORIES: readonly OutputFactory[] = [
+  define({
+    type: 'webhook',
+    configPath: ['webhook'],
+    schema: WebhookConfigSchema,
+    isEnabled: (section) => section.address !== '',
+    create: (section, name, options) => new WebhookOutput(section, name, options),
+  }),
+  define({
+    type: 'slack',
+    configPath: ['slack'],
+    schema: SlackConfigSchema,
+    isEnabled: (section) => section.webhookurl !== '' || section.token !== '',
+    // The rate limit is Slack's own rule, so the registry applies it here rather than leave it to every caller.
+    create: (section, name, options) => {
+      const output = new SlackOutput(section, name, options);
+      if (section.ratelimit === 0) return output;
+      return withSlackRateLimit(output, { perSecond: section.ratelimit, digest: section.digest, ...(options?.now ? { now: options.now } : {}) });
+    },
+  }),
+  define({
+    type: 'kafka',
+    configPath: ['kafka'],
+    schema: KafkaConfigSchema,
+    isEnabled: (section) => section.hostport !== '',
+    create: (section, name, options) => new KafkaOutput(section, name, options),
+  }),
+  define({
+    type: 'sns',
+    configPath: ['aws'],
+    schema: AwsConfigSchema,
+    isEnabled: (section) => section.sns.topicarn !== '',
+    create: (section, name, options) => new SnsOutput(section, name, options),
+  }),
+];
+
+const BY_TYPE: ReadonlyMap<string, OutputFactory> = new Map(OUTPUT_FACTORIES.map((factory) => [factory.type, factory]));
+
+/** The factory of an output type; throws `SAKER_ERR_OUTPUT_UNKNOWN_TYPE` when there is none. */
+export function outputFactory(type: string): OutputFactory {
+  const factory = BY_TYPE.get(type);
+  if (!factory) {
+    throw new SakerError(OUTPUT_ERROR_CODES.UNKNOWN_TYPE, `unknown output type '${type}' (known: ${[...BY_TYPE.keys()].join(', ')})`);
+  }
+  return factory;
+}
+
+/**
+ * Validates a section (filling defaults, so a partial section from a named instance works) and builds
+ * the output. Invalid sections throw `SAKER_ERR_OUTPUT_CONFIG` naming the bad keys.
+ */
+export function createOutput(type: string, section: unknown, name: string = type, options?: OutputCreateOptions): Output {
+  const factory = outputFactory(type);
+  const filled: unknown = Value.Default(factory.schema, structuredClone(section ?? {}));
+  const errors = [...Value.Errors(factory.schema, filled)];
+  if (errors.length > 0) {
+    const detail = errors.map((e) => `${name}${e.path.replaceAll('/', '.')}: ${e.message}`).join('; ');
+    throw new SakerError(OUTPUT_ERROR_CODES.CONFIG, `invalid ${type} output config: ${detail}`);
+  }
+  return factory.create(filled as Static<TSchema>, name, options);
+}
+
+function sectionAt(config: Record<string, unknown>, path: readonly string[]): unknown {
+  let node: unknown = config;
+  for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];
+  return node;
+}
+
+/** The outputs a loaded config enables, each named after its type. */
+export function createEnabledOutputs(config: Record<string, unknown>, options?: OutputCreateOptions): Output[] {
+  return OUTPUT_FACTORIES.filter((factory) => {
+    const section = sectionAt(config, factory.configPath);
+    return section !== undefined && factory.isEnabled(section as Static<TSchema>);
+  }).map((factory) => createOutput(factory.type, sectionAt(config, factory.configPath), factory.type, options));
+}
