@@ -1,0 +1,459 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Alert, Priority } from '../../contract/index.js';
+import { PRIORITIES, prioritySeverity } from '../../contract/index.js';
+import { SakerError } from '../../common/errors.js';
+import { UI_ERRORS } from './errors.js';
+import { compileFilter, type AlertFilter } from './filter.js';
+import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { timeToMicros } from './time.js';
+
+/** How much the store keeps; whichever limit is hit first removes the oldest-received alerts. */
+export interface RetentionOptions {
+  /** Drop alerts received longer ago than this; 0 keeps them forever. Default 7 days. */
+  maxAgeSeconds?: number;
+  /** Keep at most this many alerts; 0 means no limit. Default 1,000,000. */
+  maxRows?: number;
+  /** Keep the database's used pages under this many bytes; 0 means no limit. Default 1 GiB. */
+  maxBytes?: number;
+  /** How often the timer enforces retention, besides after each insert batch. Default 60 s. */
+  intervalMs?: number;
+}
+
+/** Where and how to open the store. */
+export interface AlertStoreOptions {
+  /** Folder for `alerts.db` (created if missing); `:memory:` for a throwaway store. */
+  directory: string;
+  retention?: RetentionOptions;
+  /** Wall clock in epoch ms; tests inject one to age alerts without waiting. */
+  now?: () => number;
+  /** Where failures of background work (batched writes, the retention timer, subscribers) go. Default: stderr. */
+  onError?: (error: unknown, during: 'flush' | 'retention' | 'notify') => void;
+}
+
+/** One stored alert with its position in arrival order. */
+export interface StoredAlert {
+  /** Increases with every stored alert; the SSE event id and the snapshot cursor. */
+  seq: number;
+  alert: Alert & { uuid: string };
+}
+
+/** A range of newly stored sequence numbers, told to subscribers after each commit. */
+export interface InsertedRange {
+  fromSeq: number;
+  toSeq: number;
+}
+
+/** Fields `countBy` groups on: falcosidekick-ui's `events/count/:groupby` values. */
+export const GROUP_FIELDS = ['priority', 'rule', 'source', 'hostname', 'tags'] as const;
+export type GroupField = (typeof GROUP_FIELDS)[number];
+
+/** Counts per time bucket and priority, columnar so a chart can use it directly. */
+export interface Timeline {
+  /** Start of the first bucket, epoch ms. */
+  from: number;
+  /** End of the last bucket (exclusive), epoch ms. */
+  to: number;
+  /** Bucket width in ms. */
+  step: number;
+  /** Start of each bucket, epoch ms. */
+  times: number[];
+  /** For each priority that occurs in the range, one count per bucket. */
+  counts: Partial<Record<Priority, number[]>>;
+}
+
+/** What one retention pass removed. */
+export interface RetentionResult {
+  deleted: number;
+}
+
+interface Row {
+  seq: number;
+  body: string;
+}
+
+const GROUP_SQL: Record<GroupField, (where: string) => string> = {
+  priority: (w) => `SELECT a.severity AS k, COUNT(*) AS n FROM alerts a WHERE ${w} GROUP BY a.severity`,
+  rule: (w) => `SELECT a.rule AS k, COUNT(*) AS n FROM alerts a WHERE ${w} GROUP BY a.rule`,
+  source: (w) => `SELECT a.source AS k, COUNT(*) AS n FROM alerts a WHERE ${w} GROUP BY a.source`,
+  hostname: (w) => `SELECT a.hostname AS k, COUNT(*) AS n FROM alerts a WHERE ${w} GROUP BY a.hostname`,
+  tags: (w) => `SELECT t.tag AS k, COUNT(*) AS n FROM alert_tags t JOIN alerts a ON a.seq = t.seq WHERE ${w} GROUP BY t.tag`,
+};
+
+/** Text the full-text index sees for the output fields: `name=value` pairs. */
+function fieldsText(alert: Alert): string {
+  return Object.entries(alert.output_fields)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(' ') : String(v)}`)
+    .join('\n');
+}
+
+const DEFAULT_RETENTION: Required<RetentionOptions> = {
+  maxAgeSeconds: 7 * 86_400,
+  maxRows: 1_000_000,
+  maxBytes: 1024 ** 3,
+  intervalMs: 60_000,
+};
+
+/** Rows deleted per transaction, so retention never blocks inserts for long. */
+const DELETE_CHUNK = 5_000;
+/** Rows a newest-first walk of the time index may visit before sorting the matches is the better plan. */
+const TIME_SCAN_BUDGET = 50_000;
+/** Queued alerts that force an immediate flush instead of waiting for the next turn of the loop. */
+const FLUSH_AT = 2_000;
+
+/**
+ * Every alert the web UI can show, in one SQLite file (WAL). The sidekick hands each accepted alert to
+ * `add`; alerts are written in batched transactions on the next turn of the event loop (the sidekick's
+ * outbox, not this store, is what makes an acknowledged alert durable). Retention runs after each batch
+ * and on a timer.
+ */
+export class AlertStore {
+  private readonly db: Database.Database;
+  private readonly retention: Required<RetentionOptions>;
+  private readonly now: () => number;
+  private readonly listeners = new Set<(range: InsertedRange) => void>();
+  private pending: Alert[] = [];
+  private flushScheduled: NodeJS.Immediate | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private rows: number;
+  /** Row count when the planner's statistics were last refreshed. */
+  private analyzedRows = 0;
+  private closed = false;
+  private readonly stmts: Statements;
+  private readonly onError: (error: unknown, during: 'flush' | 'retention' | 'notify') => void;
+
+  private constructor(db: Database.Database, options: AlertStoreOptions) {
+    this.db = db;
+    this.now = options.now ?? Date.now;
+    this.retention = { ...DEFAULT_RETENTION, ...options.retention };
+    this.stmts = prepareStatements(db);
+    this.onError = options.onError ?? ((error, during) => console.error(`alert store ${during} failed:`, error));
+    this.rows = this.stmts.count.get()?.n ?? 0;
+    if (this.retention.intervalMs > 0) {
+      this.timer = setInterval(() => {
+        try {
+          this.enforceRetention();
+          // Keeps the planner's statistics current, so `rule` beats `priority` as the index to use.
+          this.db.pragma('optimize');
+        } catch (error) {
+          this.onError(error, 'retention');
+        }
+      }, this.retention.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Opens (or creates) the store in `options.directory`; what was stored before is still there. */
+  static open(options: AlertStoreOptions): AlertStore {
+    let db: Database.Database;
+    try {
+      let file = ':memory:';
+      if (options.directory !== ':memory:') {
+        mkdirSync(options.directory, { recursive: true });
+        file = join(options.directory, 'alerts.db');
+      }
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      // Random uuids make the unique index's inserts scattered; a larger page cache keeps them in memory.
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      db.pragma('optimize = 0x10002');
+    } catch (cause) {
+      throw new SakerError(UI_ERRORS.STORE_OPEN, `cannot open the alert store in ${options.directory}`, { cause });
+    }
+    return new AlertStore(db, options);
+  }
+
+  /** Queues an alert for the next batch; subscribers hear of it once it is committed. */
+  add(alert: Alert): void {
+    this.assertOpen();
+    this.pending.push(alert);
+    if (this.pending.length >= FLUSH_AT) {
+      this.flush();
+    } else {
+      this.flushScheduled ??= setImmediate(() => {
+        // Nobody awaits a background flush, so a failure (disk full, …) is reported, not thrown.
+        try {
+          this.flush();
+        } catch (error) {
+          this.onError(error, 'flush');
+        }
+      });
+    }
+  }
+
+  /** Writes queued alerts now. */
+  flush(): void {
+    if (this.flushScheduled) clearImmediate(this.flushScheduled);
+    this.flushScheduled = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length > 0 && !this.closed) this.insert(batch);
+  }
+
+  /**
+   * Stores alerts in one transaction and returns their sequence numbers (an alert whose uuid is already
+   * stored is skipped, so a redelivery does not duplicate it). Alerts without a uuid get one.
+   */
+  insert(alerts: readonly Alert[]): number[] {
+    this.assertOpen();
+    const storedAt = this.now();
+    const seqs: number[] = [];
+    const write = this.db.transaction((list: readonly Alert[]) => {
+      for (const original of list) {
+        const alert = original.uuid ? original : { ...original, uuid: randomUUID() };
+        const ts = timeToMicros(alert.time);
+        const result = this.stmts.insert.run(
+          alert.uuid,
+          Number.isFinite(ts) ? ts : storedAt * 1000,
+          prioritySeverity(alert.priority),
+          alert.rule,
+          alert.source,
+          alert.hostname,
+          storedAt,
+          JSON.stringify(alert),
+        );
+        if (result.changes === 0) continue;
+        const seq = Number(result.lastInsertRowid);
+        for (const tag of alert.tags) this.stmts.insertTag.run(tag, seq);
+        this.stmts.insertFts.run(seq, alert.output, fieldsText(alert));
+        seqs.push(seq);
+      }
+    });
+    write(alerts);
+    this.rows += seqs.length;
+    const first = seqs[0];
+    const last = seqs[seqs.length - 1];
+    if (first !== undefined && last !== undefined) {
+      this.enforceRetention();
+      this.refreshStatistics();
+      for (const listener of this.listeners) {
+        // The batch is committed; one failing subscriber must neither undo that nor starve the others.
+        try {
+          listener({ fromSeq: first, toSeq: last });
+        } catch (error) {
+          this.onError(error, 'notify');
+        }
+      }
+    }
+    return seqs;
+  }
+
+  /** Calls `listener` after each committed batch; returns the function that stops it. */
+  subscribe(listener: (range: InsertedRange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The newest sequence number stored so far (0 when empty). */
+  lastSeq(): number {
+    return this.stmts.lastSeq.get()?.s ?? 0;
+  }
+
+  /** The retention limits in force. */
+  retentionOptions(): Readonly<Required<RetentionOptions>> {
+    return this.retention;
+  }
+
+  /** How many alerts are stored. */
+  size(): number {
+    return this.rows;
+  }
+
+  /** One alert by uuid. */
+  get(uuid: string): StoredAlert | undefined {
+    const row = this.stmts.byUuid.get(uuid);
+    return row && toStored(row);
+  }
+
+  /** A page of matching alerts, newest first (by alert time, then arrival), and how many match in all. */
+  search(filter: AlertFilter, page: { limit: number; offset: number }): { total: number; alerts: StoredAlert[] } {
+    const { where, params } = compileFilter(filter);
+    const total = this.count(filter);
+    // When many alerts match, walking the time index newest-first and testing each is cheaper than
+    // collecting every match and sorting it; SQLite cannot know that for FTS and tag subqueries.
+    const scanned = total === 0 ? Number.POSITIVE_INFINITY : ((page.offset + page.limit) * this.rows) / total;
+    const hint = scanned < TIME_SCAN_BUDGET ? 'INDEXED BY alerts_ts' : '';
+    const rows = this.db
+      .prepare<unknown[], Row>(`SELECT a.seq, a.body FROM alerts a ${hint} WHERE ${where} ORDER BY a.ts DESC, a.seq DESC LIMIT ? OFFSET ?`)
+      .all(...params, page.limit, page.offset);
+    return { total, alerts: rows.map(toStored) };
+  }
+
+  /** Matching alerts stored in a sequence range, oldest first: what a live stream sends next. */
+  inRange(filter: AlertFilter, range: InsertedRange, limit: number): StoredAlert[] {
+    const { where, params } = compileFilter({ ...filter, afterSeq: range.fromSeq - 1, maxSeq: range.toSeq });
+    return this.db
+      .prepare<unknown[], Row>(`SELECT a.seq, a.body FROM alerts a WHERE ${where} ORDER BY a.seq LIMIT ?`)
+      .all(...params, limit)
+      .map(toStored);
+  }
+
+  /**
+   * Every matching alert, newest first, read in batches by keyset so a large export neither holds a
+   * read transaction open nor loads everything at once.
+   */
+  *iterate(filter: AlertFilter, batchSize = 500): Generator<StoredAlert> {
+    const { where, params } = compileFilter(filter);
+    const first = this.db.prepare<unknown[], Row & { ts: number }>(
+      `SELECT a.seq, a.ts, a.body FROM alerts a WHERE ${where} ORDER BY a.ts DESC, a.seq DESC LIMIT ?`,
+    );
+    const next = this.db.prepare<unknown[], Row & { ts: number }>(
+      `SELECT a.seq, a.ts, a.body FROM alerts a WHERE ${where} AND (a.ts < ? OR (a.ts = ? AND a.seq < ?))
+       ORDER BY a.ts DESC, a.seq DESC LIMIT ?`,
+    );
+    let batch = first.all(...params, batchSize);
+    while (batch.length > 0 && !this.closed) {
+      for (const row of batch) yield toStored(row);
+      const last = batch[batch.length - 1];
+      if (!last || batch.length < batchSize) return;
+      batch = next.all(...params, last.ts, last.ts, last.seq, batchSize);
+    }
+  }
+
+  /** How many alerts match. */
+  count(filter: AlertFilter): number {
+    const { where, params } = compileFilter(filter);
+    return this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM alerts a WHERE ${where}`).get(...params)?.n ?? 0;
+  }
+
+  /** Matching alerts counted per value of `field` (per tag for `tags`). */
+  countBy(field: GroupField, filter: AlertFilter): Map<string, number> {
+    const { where, params } = compileFilter(filter);
+    const rows = this.db.prepare<unknown[], { k: string | number; n: number }>(GROUP_SQL[field](where)).all(...params);
+    const counts = new Map<string, number>();
+    for (const { k, n } of rows) {
+      const key = field === 'priority' ? (PRIORITIES[Number(k)] ?? String(k)) : String(k);
+      counts.set(key, n);
+    }
+    return counts;
+  }
+
+  /**
+   * Matching alerts counted per time bucket and priority, in SQL. Without `fromMs`, the range runs from
+   * the oldest matching alert (or an hour ago, if later) to now.
+   */
+  timeline(filter: AlertFilter, options: { buckets: number; fromMs?: number; toMs?: number }): Timeline {
+    const { where, params } = compileFilter(filter);
+    let from = options.fromMs;
+    let to = options.toMs ?? this.now();
+    if (from === undefined) {
+      // Up to now (or the newest alert, if its clock is ahead), and at least the last hour.
+      const span = this.db
+        .prepare<unknown[], { lo: number | null; hi: number | null }>(`SELECT MIN(a.ts) AS lo, MAX(a.ts) AS hi FROM alerts a WHERE ${where}`)
+        .get(...params);
+      if (span?.hi != null) to = Math.max(to, Math.floor(span.hi / 1000) + 1);
+      from = Math.min(to - 3_600_000, span?.lo == null ? to : Math.floor(span.lo / 1000));
+    }
+    const buckets = Math.max(1, options.buckets);
+    const step = Math.max(1, Math.ceil((to - from) / buckets));
+    const times = Array.from({ length: buckets }, (_, i) => from + i * step);
+    const rows = this.db
+      .prepare<unknown[], { b: number; severity: number; n: number }>(
+        `SELECT CAST((a.ts - ?) / ? AS INTEGER) AS b, a.severity, COUNT(*) AS n FROM alerts a
+         WHERE ${where} AND a.ts >= ? AND a.ts < ? GROUP BY b, a.severity`,
+      )
+      .all(from * 1000, step * 1000, ...params, from * 1000, (from + buckets * step) * 1000);
+    const counts: Partial<Record<Priority, number[]>> = {};
+    for (const { b, severity, n } of rows) {
+      const priority = PRIORITIES[severity];
+      if (priority === undefined || b < 0 || b >= buckets) continue;
+      const series = (counts[priority] ??= new Array<number>(buckets).fill(0));
+      series[b] = n;
+    }
+    return { from, to: from + buckets * step, step, times, counts };
+  }
+
+  /** Removes what is older or beyond the size limits, oldest-received first. */
+  enforceRetention(): RetentionResult {
+    if (this.closed) return { deleted: 0 };
+    let deleted = 0;
+    const { maxAgeSeconds, maxRows, maxBytes } = this.retention;
+    if (maxAgeSeconds > 0) {
+      const young = this.stmts.firstYoung.get(this.now() - maxAgeSeconds * 1000)?.seq;
+      deleted += this.deleteUpTo(young === undefined ? Number.MAX_SAFE_INTEGER : young - 1, Number.POSITIVE_INFINITY);
+    }
+    if (maxRows > 0 && this.rows > maxRows) {
+      deleted += this.deleteOldest(this.rows - maxRows);
+    }
+    // Freed pages are reused rather than returned to the OS, so "used pages" is the measure of size.
+    for (let round = 0; maxBytes > 0 && round < 20 && this.rows > 0; round++) {
+      if ((this.stmts.pages.get()?.n ?? 0) <= maxBytes) break;
+      deleted += this.deleteOldest(Math.max(100, Math.ceil(this.rows / 20)));
+    }
+    return { deleted };
+  }
+
+  /** Stops the timer, writes what is queued and closes the file. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.listeners.clear();
+    this.db.close();
+  }
+
+  /**
+   * Without statistics SQLite cannot tell that `rule` narrows more than `priority` and may walk the
+   * wrong index. Sampled ANALYZE (cheap at any size) each time the store has doubled keeps them usable.
+   */
+  private refreshStatistics(): void {
+    if (this.rows < 2 * this.analyzedRows + 1000) return;
+    this.db.pragma('analysis_limit = 1000');
+    this.db.exec('ANALYZE');
+    this.analyzedRows = this.rows;
+  }
+
+  private deleteOldest(count: number): number {
+    const rows = this.stmts.oldestSeqs.all(count);
+    const last = rows[rows.length - 1];
+    return last ? this.deleteUpTo(last.seq, count) : 0;
+  }
+
+  private deleteUpTo(seq: number, atMost: number): number {
+    let deleted = 0;
+    while (deleted < atMost) {
+      const chunk = Math.min(DELETE_CHUNK, atMost - deleted);
+      const changes = this.db.transaction(() => this.stmts.deleteUpTo.run(seq, chunk).changes)();
+      deleted += changes;
+      this.rows -= changes;
+      if (changes < chunk) break;
+    }
+    return deleted;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new SakerError(UI_ERRORS.STORE_CLOSED, 'the alert store is closed');
+  }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insert: db.prepare(
+      `INSERT OR IGNORE INTO alerts (uuid, ts, severity, rule, source, hostname, stored_at, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertTag: db.prepare('INSERT OR IGNORE INTO alert_tags (tag, seq) VALUES (?, ?)'),
+    insertFts: db.prepare('INSERT INTO alerts_fts (rowid, output, fields) VALUES (?, ?, ?)'),
+    byUuid: db.prepare<[string], Row>('SELECT seq, body FROM alerts WHERE uuid = ?'),
+    count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM alerts'),
+    lastSeq: db.prepare<[], { s: number | null }>('SELECT MAX(seq) AS s FROM alerts'),
+    oldestSeqs: db.prepare<[number], { seq: number }>('SELECT seq FROM alerts ORDER BY seq LIMIT ?'),
+    // The first young row in arrival order; everything before it is aged (cost: the aged rows only).
+    firstYoung: db.prepare<[number], { seq: number }>('SELECT seq FROM alerts WHERE stored_at >= ? ORDER BY seq LIMIT 1'),
+    deleteUpTo: db.prepare('DELETE FROM alerts WHERE seq IN (SELECT seq FROM alerts WHERE seq <= ? ORDER BY seq LIMIT ?)'),
+    pages: db.prepare<[], { n: number }>('SELECT (page_count - freelist_count) * page_size AS n FROM pragma_page_count, pragma_freelist_count, pragma_page_size'),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function toStored(row: Row): StoredAlert {
+  return { seq: row.seq, alert: JSON.parse(row.body) as Alert & { uuid: string } };
+}

@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AlertStore } from '../../../sidekick/alert-store/index.js';
+import { isSakerError } from '../../../common/errors.js';
+import { alertAt, tempDir, waitFor } from './support.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+function open(options: Omit<Parameters<typeof AlertStore.open>[0], 'directory'> = {}): { store: AlertStore; dir: string } {
+  const tmp = tempDir('saker-store-');
+  const store = AlertStore.open({ directory: tmp.dir, ...options });
+  cleanups.push(tmp.remove, () => store.close());
+  return { store, dir: tmp.dir };
+}
+
+describe('alert store', () => {
+  it('keeps alerts, their indexes and full-text search across a restart', () => {
+    const { store, dir } = open();
+    const alerts = [
+      alertAt(3, { rule: 'Write below etc', priority: 'Error', output: 'File below /etc opened for writing (file=/etc/shadow)' }),
+      alertAt(2, { tags: ['k8s'] }),
+      alertAt(1),
+    ];
+    store.insert(alerts);
+    store.close();
+
+    const reopened = AlertStore.open({ directory: dir });
+    cleanups.push(() => reopened.close());
+    expect(reopened.size()).toBe(3);
+    expect(reopened.get(alerts[0]!.uuid!)?.alert).toEqual(alerts[0]);
+    expect(reopened.search({ text: '/etc/sha' }, { limit: 10, offset: 0 }).alerts.map((s) => s.alert.uuid)).toEqual([alerts[0]!.uuid]);
+    expect(reopened.count({ tags: ['k8s'] })).toBe(1);
+    expect(reopened.search({}, { limit: 10, offset: 0 }).alerts.map((s) => s.alert.uuid)).toEqual([alerts[2]!.uuid, alerts[1]!.uuid, alerts[0]!.uuid]);
+    // Sequence numbers continue after a restart, so stream cursors stay valid.
+    const [seq] = reopened.insert([alertAt(0)]);
+    expect(seq).toBe(4);
+  });
+
+  it('stores a redelivered alert (same uuid) once', () => {
+    const { store } = open();
+    const alert = alertAt(1);
+    expect(store.insert([alert])).toHaveLength(1);
+    expect(store.insert([alert])).toHaveLength(0);
+    expect(store.count({})).toBe(1);
+  });
+
+  it('assigns a uuid to an alert that has none', () => {
+    const { store } = open();
+    const { uuid: _drop, ...withoutUuid } = alertAt(1);
+    store.insert([withoutUuid]);
+    const [stored] = store.search({}, { limit: 1, offset: 0 }).alerts;
+    expect(stored?.alert.uuid).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('batches add() calls into one commit and tells subscribers the range', async () => {
+    const { store } = open();
+    const ranges: { fromSeq: number; toSeq: number }[] = [];
+    store.subscribe((range) => ranges.push(range));
+    for (let i = 0; i < 10; i++) store.add(alertAt(i));
+    expect(await waitFor(() => ranges.length > 0, 2000)).toBe(true);
+    expect(ranges).toEqual([{ fromSeq: 1, toSeq: 10 }]);
+    expect(store.count({})).toBe(10);
+  });
+
+  it('drops alerts received longer ago than maxAgeSeconds, with their tags and search entries', () => {
+    let now = Date.parse('2026-11-22T10:00:00Z');
+    const { store } = open({ now: () => now, retention: { maxAgeSeconds: 3600, intervalMs: 0 } });
+    store.insert([alertAt(0, { tags: ['old'], output: 'ancient zebra' }, now)]);
+    now += 30 * 60_000;
+    store.insert([alertAt(0, { output: 'recent' }, now)]);
+    now += 45 * 60_000;
+    expect(store.enforceRetention().deleted).toBe(1);
+    expect(store.count({})).toBe(1);
+    expect(store.count({ tags: ['old'] })).toBe(0);
+    expect(store.count({ text: 'zebra' })).toBe(0);
+    expect(store.countBy('tags', {}).has('old')).toBe(false);
+  });
+
+  it('keeps only the newest maxRows alerts as more arrive', () => {
+    const { store } = open({ retention: { maxRows: 100, intervalMs: 0 } });
+    const alerts = Array.from({ length: 250 }, (_, i) => alertAt(250 - i));
+    for (let i = 0; i < alerts.length; i += 50) store.insert(alerts.slice(i, i + 50));
+    expect(store.count({})).toBe(100);
+    expect(store.get(alerts[149]!.uuid!)).toBeUndefined();
+    expect(store.get(alerts[150]!.uuid!)).toBeDefined();
+  });
+
+  it('keeps the database under maxBytes by dropping the oldest alerts', () => {
+    const maxBytes = 2 * 1024 * 1024;
+    const { store } = open({ retention: { maxBytes, intervalMs: 0 } });
+    const padding = 'x'.repeat(4000);
+    const alerts = Array.from({ length: 2000 }, (_, i) => alertAt(2000 - i, { output_fields: { 'proc.cmdline': `${padding} ${i}` } }));
+    for (let i = 0; i < alerts.length; i += 100) store.insert(alerts.slice(i, i + 100));
+    expect(store.count({})).toBeLessThan(2000);
+    expect(store.count({})).toBeGreaterThan(0);
+    expect(store.get(alerts[1999]!.uuid!)).toBeDefined();
+    expect(store.get(alerts[0]!.uuid!)).toBeUndefined();
+  });
+
+  it('enforces retention on its timer without any new insert', async () => {
+    let now = Date.now();
+    const { store } = open({ now: () => now, retention: { maxAgeSeconds: 60, intervalMs: 20 } });
+    store.insert([alertAt(0, {}, now)]);
+    now += 120_000;
+    expect(await waitFor(() => store.count({}) === 0, 3000)).toBe(true);
+  });
+
+  it('counts per bucket and priority in the timeline', () => {
+    const now = Date.parse('2026-11-22T12:00:00Z');
+    const { store } = open({ now: () => now, retention: { maxAgeSeconds: 0, intervalMs: 0 } });
+    store.insert([
+      alertAt(50, { priority: 'Critical' }, now),
+      alertAt(50, { priority: 'Notice' }, now),
+      alertAt(5, { priority: 'Critical' }, now),
+    ]);
+    const timeline = store.timeline({}, { buckets: 6, fromMs: now - 60 * 60_000, toMs: now });
+    expect(timeline.step).toBe(10 * 60_000);
+    expect(timeline.times).toHaveLength(6);
+    expect(timeline.counts.Critical).toEqual([0, 1, 0, 0, 0, 1]);
+    expect(timeline.counts.Notice).toEqual([0, 1, 0, 0, 0, 0]);
+  });
+
+  it('refuses work once closed with SAKER_ERR_UI_STORE_CLOSED', () => {
+    const { store } = open();
+    store.close();
+    try {
+      store.insert([alertAt(1)]);
+      expect.unreachable();
+    } catch (error) {
+      expect(isSakerError(error) && error.code).toBe('SAKER_ERR_UI_STORE_CLOSED');
+    }
+  });
+});
