@@ -91,10 +91,18 @@ export interface UnaryCheckExpr {
   pos: Position;
 }
 
+/**
+ * libsinsp's comparison modifiers: the operator is applied to each right-hand value and the check
+ * holds when it holds for any (`anyof`), all (`allof`) or exactly one (`oneof`) of them.
+ */
+export type ComparisonModifier = 'anyof' | 'allof' | 'oneof';
+
 export interface BinaryCheckExpr {
   kind: 'binary_check';
   left: FieldOperand;
   operator: BinaryOperator;
+  /** Set when the operator carries a modifier (`proc.name startswith anyof (a, b)`). */
+  modifier?: ComparisonModifier;
   right: ValueOperand;
   pos: Position;
 }

@@ -37,6 +37,14 @@ export interface FieldSpec<E> {
   type: FieldType;
   /** True when the value is a list (e.g. `ka.req.pod.containers.image`). */
   list?: boolean;
+  /**
+   * For a field that is not a list but stands for several values at once (libsinsp's custom compares):
+   * the extractor may return an array, and a check holds when it holds for any of the values. With
+   * `any` that goes for every operator (`proc.aname` without an index); with `any-eq-all-ne`, `!=`
+   * instead holds only when it holds for all of them, i.e. no value is equal (`fd.ip`, `fd.port`,
+   * `fd.net`). Without this flag a non-list field whose extractor returns an array behaves as `any`.
+   */
+  multiValue?: 'any' | 'any-eq-all-ne';
   arg: FieldArgSpec;
   description: string;
   /**

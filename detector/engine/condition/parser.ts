@@ -23,8 +23,10 @@ import { ConditionSyntaxError } from './syntax-error.js';
  * number is; which operators need a blank after them) follow libsinsp's.
  */
 
-const FIELD_NAME = /[a-zA-Z]+[a-zA-Z0-9_]*(?:\.[a-zA-Z]+[a-zA-Z0-9_]*)+/y;
-const IDENTIFIER = /[a-zA-Z]+[a-zA-Z0-9_]*/y;
+// libsinsp writes these as `[a-zA-Z]+[a-zA-Z0-9_]*`; the same names written without the overlapping
+// quantifiers keep a backtracking engine linear on a long token that is not a field.
+const FIELD_NAME = /[a-zA-Z][a-zA-Z0-9_]*(?:\.[a-zA-Z][a-zA-Z0-9_]*)+/y;
+const IDENTIFIER = /[a-zA-Z][a-zA-Z0-9_]*/y;
 const FIELD_ARG_BARE = /[^\]["'\s]+/y;
 const HEX_NUMBER = /0[xX][0-9a-fA-F]+/y;
 const NUMBER = /[+-]?[0-9]+\.?[0-9]*(?:[eE][+-][0-9]+)?/y;

@@ -187,6 +187,13 @@ describe('parseCondition: errors with line and column', () => {
     expect(syntaxError(notChain).message).toMatch(/exceeded max depth limit/);
   });
 
+  it('reads a 100,000-character token in linear time (no regex backtracking)', () => {
+    const long = 'a'.repeat(100_000);
+    expect(parseCondition(long)).toMatchObject({ kind: 'identifier', name: long });
+    expect(syntaxError(`${long} = x`).message).toMatch(/unexpected token/);
+    expect(parseCondition(`proc.name = ${'x'.repeat(100_000)}`)).toMatchObject({ kind: 'binary_check' });
+  });
+
   it('parses a long flat chain without nesting limits', () => {
     const flat = Array.from({ length: 20_000 }, (_, i) => `m${i}`).join(' or ');
     const expr = parseCondition(flat);
