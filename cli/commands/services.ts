@@ -1,4 +1,11 @@
+import type { SakerConfig } from '../../common/config/index.js';
+import { createLogger, type LOG_LEVELS, type Logger } from '../../common/logger.js';
+import { printableConfig, runSidekick } from '../../sidekick/index.js';
+import { EXIT } from '../exit-codes.js';
 import { loadServiceConfig, notBuiltYet, withServiceOptions, type CommandModule, type ServiceOptions } from '../context.js';
+
+/** A service that is built: runs until stopped by a signal. */
+type ServiceMain = (config: SakerConfig, log: Logger) => Promise<void>;
 
 /** The three long-running commands: each validates its config first, so a bad key fails fast. */
 const SERVICES = [
@@ -15,16 +22,30 @@ const SERVICES = [
   {
     name: 'sidekick',
     description: 'run the sidekick alone: receive alerts over HTTP and fan them out to outputs and the web UI',
-    pending: 'the sidekick service is not implemented yet',
+    main: runSidekick,
+    printConfig: printableConfig,
   },
-] as const;
+] as const satisfies readonly ({ name: string; description: string; printConfig?: (config: SakerConfig) => string } & (
+  | { pending: string }
+  | { main: ServiceMain }
+))[];
 
 export const serviceCommands: CommandModule = (program, { io, action }) => {
   for (const service of SERVICES) {
-    withServiceOptions(program.command(service.name).description(service.description)).action(
-      action<ServiceOptions>(async (options) => {
-        loadServiceConfig(options);
-        return notBuiltYet(io, service.name, service.pending);
+    const command = withServiceOptions(program.command(service.name).description(service.description));
+    if ('printConfig' in service) command.option('--print-config', 'print the effective config (secrets masked) and exit');
+    command.action(
+      action<ServiceOptions & { printConfig?: boolean }>(async (options) => {
+        const config = loadServiceConfig(options);
+        if (options.printConfig && 'printConfig' in service) {
+          io.out(service.printConfig(config));
+          return EXIT.OK;
+        }
+        if ('pending' in service) return notBuiltYet(io, service.name, service.pending);
+        // The schema only admits LOG_LEVELS, so the cast is a narrowing TypeBox cannot express.
+        const level = config.loglevel as (typeof LOG_LEVELS)[number];
+        await service.main(config, createLogger({ level, name: `saker-${service.name}` }));
+        return EXIT.OK;
       }),
     );
   }

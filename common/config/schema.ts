@@ -44,6 +44,59 @@ export const DetectorConfigSchema = Type.Object(
   { ...strict, default: {} },
 );
 
+/** falcosidekick's `tlsserver` section: TLS (and mutual TLS) for the ingest server. */
+const TlsServerSchema = Type.Object(
+  {
+    deploy: Type.Boolean({ default: false, description: 'Serve ingest over TLS instead of plain HTTP.' }),
+    certfile: Type.String({ default: '/etc/certs/server/server.crt', description: 'Server certificate file (PEM).' }),
+    keyfile: Type.String({ default: '/etc/certs/server/server.key', description: 'Server private key file (PEM).' }),
+    mutualtls: Type.Boolean({ default: false, description: 'Require client certificates signed by `cacertfile` (needs `deploy`).' }),
+    cacertfile: Type.String({ default: '/etc/certs/server/ca.crt', description: 'CA that signs accepted client certificates.' }),
+    notlsport: Type.Integer({ minimum: 1, maximum: 65535, default: 2810, description: 'Port of the plain-HTTP server for `notlspaths`.' }),
+    notlspaths: Type.Array(Type.String(), {
+      default: [],
+      description: 'Paths also served over plain HTTP on `notlsport` when `deploy` is true (e.g. /ping, /healthz, /metrics).',
+    }),
+  },
+  { ...strict, default: {} },
+);
+
+/** Saker addition: optional authentication of ingest and of the dead-letter API. */
+const AuthSchema = Type.Object(
+  {
+    bearertoken: Type.String({ default: '', description: 'If set, ingest requires `Authorization: Bearer <token>` (Saker addition).' }),
+    username: Type.String({ default: '', description: 'If set with `password`, ingest requires HTTP basic auth (Saker addition).' }),
+    password: Type.String({ default: '', description: 'Password for basic auth (Saker addition).' }),
+  },
+  { ...strict, default: {} },
+);
+
+/** Saker addition: the durable outbox and how deliveries are retried. */
+const OutboxSchema = Type.Object(
+  {
+    maxattempts: Type.Integer({ minimum: 1, default: 10, description: 'Delivery attempts per alert and output before it is dead-lettered.' }),
+    maxage: Type.Integer({
+      minimum: 1,
+      default: 86_400,
+      description: 'Seconds after receipt after which an undelivered alert is dead-lettered instead of retried.',
+    }),
+    initialbackoff: Type.Integer({ minimum: 1, default: 1000, description: 'Milliseconds before the first retry; doubles per attempt.' }),
+    maxbackoff: Type.Integer({ minimum: 1, default: 300_000, description: 'Upper bound of the retry delay in milliseconds.' }),
+    sendtimeout: Type.Integer({ minimum: 1, default: 10_000, description: 'Milliseconds one delivery attempt may take before it counts as failed.' }),
+    maxpending: Type.Integer({
+      minimum: 1,
+      default: 1_000_000,
+      description: 'Most pending deliveries on disk; beyond it ingest answers 503 instead of accepting alerts it cannot keep.',
+    }),
+    draintimeout: Type.Integer({
+      minimum: 0,
+      default: 10,
+      description: 'Seconds to keep delivering after SIGTERM; what is left stays on disk for the next start.',
+    }),
+  },
+  { ...strict, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     listenaddress: Type.String({ default: '', description: 'Address the sidekick listens on. Empty: all interfaces.' }),
@@ -54,6 +107,60 @@ export const ConfigSchema = Type.Object(
       default: '.saker',
       description: 'Folder for the outbox, dead letters and alert store (Saker addition).',
     }),
+    bodylimit: Type.Integer({
+      minimum: 1024,
+      default: 1_048_576,
+      description: 'Largest accepted request body in bytes; larger gets 413 (Saker addition).',
+    }),
+    customfields: Type.Record(Type.String(), Type.String(), {
+      default: {},
+      description: 'Fields added to every alert\'s output_fields; a value `%NAME` is read from environment variable NAME.',
+    }),
+    customtags: Type.Array(Type.String(), { default: [], description: 'Tags added to every alert.' }),
+    templatedfields: Type.Record(Type.String(), Type.String(), {
+      default: {},
+      description: 'Fields added to every alert, each a Go template over output_fields, e.g. `{{ or (index . "k8s.ns.name") "none" }}`.',
+    }),
+    bracketreplacer: Type.String({
+      default: '',
+      description: 'If set, replaces `[` in output_fields keys (and drops `]`): `proc.aname[2]` → `proc.aname_2` with `_`.',
+    }),
+    outputfieldformat: Type.String({
+      default: '',
+      description:
+        'If set, rewrites `output` with the placeholders <timestamp>, <priority>, <output>, <custom_fields> and <templated_fields>.',
+    }),
+    mutualtlsfilespath: Type.String({
+      default: '/etc/certs',
+      description: 'Folder with client.crt, client.key and ca.crt for outputs that set `mutualtls`.',
+    }),
+    mutualtlsclient: Type.Object(
+      {
+        certfile: Type.String({ default: '', description: 'Client certificate for outputs with `mutualtls` (overrides mutualtlsfilespath).' }),
+        keyfile: Type.String({ default: '', description: 'Client key for outputs with `mutualtls`.' }),
+        cacertfile: Type.String({ default: '', description: 'CA for the server certificates of outputs with `mutualtls`.' }),
+      },
+      { ...strict, default: {} },
+    ),
+    tlsclient: Type.Object(
+      {
+        cacertfile: Type.String({ default: '', description: 'CA file added to the system pool for outputs\' TLS connections.' }),
+      },
+      { ...strict, default: {} },
+    ),
+    tlsserver: TlsServerSchema,
+    outputs: Type.Object(
+      {
+        maxconcurrentrequests: Type.Integer({
+          minimum: 0,
+          default: 1,
+          description: 'Most deliveries in flight at once per output instance; 0 means no limit (capped at 64).',
+        }),
+      },
+      { ...strict, default: {} },
+    ),
+    auth: AuthSchema,
+    outbox: OutboxSchema,
     webui: Type.Object(
       {
         listenport: Type.Integer({ minimum: 1, maximum: 65535, default: 2802, description: 'Web UI port.' }),

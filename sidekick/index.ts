@@ -1,0 +1,21 @@
+/** The sidekick's public surface: build or run the fan-out service, and the pieces it is made of. */
+export { createSidekick } from './server.js';
+export type { Sidekick, SidekickOptions } from './server.js';
+export { runSidekick } from './run.js';
+export { printableConfig, MASK } from './print-config.js';
+export { Router } from './routing/router.js';
+export type { Route } from './routing/router.js';
+export { routesFromConfig } from './routing/from-config.js';
+export { buildEnricher, TEST_RULE } from './ingest/enrich.js';
+export type { Enricher, Environment } from './ingest/enrich.js';
+export { compileTemplate } from './ingest/go-template.js';
+export type { CompiledTemplate } from './ingest/go-template.js';
+export { Outbox, OUTBOX_FILE } from './outbox/store.js';
+export type { DeadLetter, PendingDelivery, QueueStats } from './outbox/store.js';
+export { retryDelay } from './delivery/backoff.js';
+export type { BackoffPolicy } from './delivery/backoff.js';
+export type { DeliveryPolicy } from './delivery/queue.js';
+export { SidekickMetrics } from './metrics.js';
+export type { RejectReason, DeliveryStatus } from './metrics.js';
+export { SIDEKICK_ERRORS } from './errors.js';
+export type { ErrorBody, RequestProblem, SidekickErrorCode } from './errors.js';

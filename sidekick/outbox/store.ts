@@ -1,0 +1,277 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Alert } from '../../contract/index.js';
+
+/** One alert waiting to be delivered to one output. */
+export interface PendingDelivery {
+  seq: number;
+  alert: Alert;
+  /** Attempts made so far. */
+  attempts: number;
+  /** When the delivery was queued (receipt, or replay), epoch ms. */
+  createdAt: number;
+}
+
+/** What one delivery attempt did to a pending row. */
+export type Settlement =
+  | { seq: number; kind: 'done' }
+  | { seq: number; kind: 'retry'; attempts: number; nextAt: number; error: string }
+  | { seq: number; kind: 'dead'; attempts: number; reason: string };
+
+/** A delivery that failed for good, as the dead-letter API shows it. */
+export interface DeadLetter {
+  id: number;
+  output: string;
+  attempts: number;
+  reason: string;
+  /** Epoch ms. */
+  failedAt: number;
+  alert: Alert;
+}
+
+/** Depth and age of one output's queue, for metrics. */
+export interface QueueStats {
+  output: string;
+  depth: number;
+  /** Epoch ms of the oldest pending delivery. */
+  oldestAt: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS alerts (
+  seq INTEGER PRIMARY KEY,
+  uuid TEXT NOT NULL UNIQUE,
+  body TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+  output TEXT NOT NULL,
+  alert_seq INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_error TEXT,
+  PRIMARY KEY (output, alert_seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (output, next_at, alert_seq);
+CREATE INDEX IF NOT EXISTS deliveries_alert ON deliveries (alert_seq);
+CREATE TABLE IF NOT EXISTS deadletters (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  output TEXT NOT NULL,
+  alert_seq INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  failed_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deadletters_alert ON deadletters (alert_seq);
+CREATE INDEX IF NOT EXISTS deadletters_output ON deadletters (output, id);
+`;
+
+/** The file inside `datadir` that holds the outbox. */
+export const OUTBOX_FILE = 'sidekick-outbox.sqlite';
+
+/**
+ * The durable outbox: accepted alerts and, per output, the deliveries still owed, in one SQLite file
+ * (WAL). An alert is written here before ingest answers 2xx, and a delivery row is deleted only after
+ * the output confirmed it, so a crash at any point re-delivers rather than loses (same uuid).
+ * `synchronous=NORMAL` in WAL mode survives a killed process; only an OS crash or power loss can
+ * drop the last commits.
+ */
+export class Outbox {
+  private readonly db: Database.Database;
+  private pending: number;
+  private writeFailed = false;
+  private readonly stmt;
+  private readonly acceptTx;
+  private readonly settleTx;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, OUTBOX_FILE));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.stmt = {
+      insertAlert: db.prepare<[string, string, number]>('INSERT INTO alerts (uuid, body, received_at) VALUES (?, ?, ?)'),
+      insertDelivery: db.prepare<[string, number | bigint, number, number]>(
+        'INSERT INTO deliveries (output, alert_seq, attempts, next_at, created_at) VALUES (?, ?, 0, ?, ?)',
+      ),
+      due: db.prepare<[string, number, number], { seq: number; body: string; attempts: number; created_at: number }>(
+        `SELECT d.alert_seq AS seq, a.body AS body, d.attempts AS attempts, d.created_at AS created_at
+         FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
+         WHERE d.output = ? AND d.next_at <= ? ORDER BY d.next_at, d.alert_seq LIMIT ?`,
+      ),
+      nextDue: db.prepare<[string], { at: number | null }>('SELECT MIN(next_at) AS at FROM deliveries WHERE output = ?'),
+      nextAt: db.prepare<[string, number], { next_at: number; attempts: number }>(
+        'SELECT next_at, attempts FROM deliveries WHERE output = ? AND alert_seq = ?',
+      ),
+      deleteDelivery: db.prepare<[string, number]>('DELETE FROM deliveries WHERE output = ? AND alert_seq = ?'),
+      reschedule: db.prepare<[number, number, string, string, number]>(
+        'UPDATE deliveries SET attempts = ?, next_at = ?, last_error = ? WHERE output = ? AND alert_seq = ?',
+      ),
+      insertDead: db.prepare<[string, number, number, string, number]>(
+        'INSERT INTO deadletters (output, alert_seq, attempts, reason, failed_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      gcAlert: db.prepare<[number, number, number]>(
+        `DELETE FROM alerts WHERE seq = ?
+         AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_seq = ?)
+         AND NOT EXISTS (SELECT 1 FROM deadletters WHERE alert_seq = ?)`,
+      ),
+      countPending: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries'),
+      stats: db.prepare<[], { output: string; depth: number; oldest: number }>(
+        'SELECT output, COUNT(*) AS depth, MIN(created_at) AS oldest FROM deliveries GROUP BY output',
+      ),
+      ping: db.prepare<[], { one: number }>('SELECT 1 AS one'),
+    };
+    this.pending = this.stmt.countPending.get()?.n ?? 0;
+
+    this.acceptTx = db.transaction((entries: readonly { alert: Alert; outputs: readonly string[] }[], now: number) => {
+      for (const { alert, outputs } of entries) {
+        const { lastInsertRowid } = this.stmt.insertAlert.run(alert.uuid as string, JSON.stringify(alert), now);
+        for (const output of outputs) this.stmt.insertDelivery.run(output, lastInsertRowid, now, now);
+      }
+    });
+    this.settleTx = db.transaction((output: string, settlements: readonly Settlement[], now: number) => {
+      for (const s of settlements) {
+        if (s.kind === 'retry') {
+          this.stmt.reschedule.run(s.attempts, s.nextAt, s.error, output, s.seq);
+          continue;
+        }
+        if (s.kind === 'dead') this.stmt.insertDead.run(output, s.seq, s.attempts, s.reason, now);
+        this.stmt.deleteDelivery.run(output, s.seq);
+        this.stmt.gcAlert.run(s.seq, s.seq, s.seq);
+      }
+    });
+  }
+
+  /** Deliveries owed across all outputs (kept in memory so ingest can bound the outbox cheaply). */
+  get pendingCount(): number {
+    return this.pending;
+  }
+
+  /** Stores alerts and their deliveries in one transaction; throws if the disk write fails. */
+  accept(entries: readonly { alert: Alert; outputs: readonly string[] }[], now: number): void {
+    try {
+      this.acceptTx(entries, now);
+      this.writeFailed = false;
+    } catch (error) {
+      this.writeFailed = true;
+      throw error;
+    }
+    for (const entry of entries) this.pending += entry.outputs.length;
+  }
+
+  /** Due deliveries for `output`, oldest first, skipping those already in flight. */
+  due(output: string, now: number, limit: number, inFlight: ReadonlySet<number>): PendingDelivery[] {
+    const rows = this.stmt.due.all(output, now, limit + inFlight.size);
+    const result: PendingDelivery[] = [];
+    for (const row of rows) {
+      if (inFlight.has(row.seq)) continue;
+      result.push({ seq: row.seq, alert: JSON.parse(row.body) as Alert, attempts: row.attempts, createdAt: row.created_at });
+      if (result.length >= limit) break;
+    }
+    return result;
+  }
+
+  /** Earliest `next_at` among `output`'s pending deliveries, or undefined when it has none. */
+  nextDueAt(output: string): number | undefined {
+    return this.stmt.nextDue.get(output)?.at ?? undefined;
+  }
+
+  /** When a pending delivery is next attempted and how many attempts it has had (for tests and the API). */
+  schedule(output: string, seq: number): { nextAt: number; attempts: number } | undefined {
+    const row = this.stmt.nextAt.get(output, seq);
+    return row ? { nextAt: row.next_at, attempts: row.attempts } : undefined;
+  }
+
+  /** Records the outcome of a batch for one output in one transaction. */
+  settle(output: string, settlements: readonly Settlement[], now: number): void {
+    this.settleTx(output, settlements, now);
+    for (const s of settlements) if (s.kind !== 'retry') this.pending--;
+  }
+
+  /** Dead letters, newest first. */
+  deadLetters(options: { output?: string; limit: number; offset: number }): { total: number; items: DeadLetter[] } {
+    const where = options.output === undefined ? '' : 'WHERE d.output = @output';
+    const params = { output: options.output, limit: options.limit, offset: options.offset };
+    const total = this.db.prepare(`SELECT COUNT(*) AS n FROM deadletters d ${where}`).get(params) as { n: number };
+    const rows = this.db
+      .prepare(
+        `SELECT d.id, d.output, d.attempts, d.reason, d.failed_at, a.body FROM deadletters d
+         JOIN alerts a ON a.seq = d.alert_seq ${where} ORDER BY d.id DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as { id: number; output: string; attempts: number; reason: string; failed_at: number; body: string }[];
+    return {
+      total: total.n,
+      items: rows.map((r) => ({
+        id: r.id,
+        output: r.output,
+        attempts: r.attempts,
+        reason: r.reason,
+        failedAt: r.failed_at,
+        alert: JSON.parse(r.body) as Alert,
+      })),
+    };
+  }
+
+  /**
+   * Moves dead letters back into their outputs' queues with a fresh attempt budget (and a fresh max
+   * age, counted from now). `ids` undefined means all; only outputs in `outputs` are replayed, since a
+   * delivery for an output that is no longer configured would wait forever.
+   */
+  replay(ids: readonly number[] | undefined, outputs: ReadonlySet<string>, now: number): { replayed: number; skipped: number; outputs: string[] } {
+    const run = this.db.transaction(() => {
+      const selected = (
+        ids === undefined
+          ? this.db.prepare('SELECT id, output, alert_seq FROM deadletters').all()
+          : ids.flatMap((id) => this.db.prepare('SELECT id, output, alert_seq FROM deadletters WHERE id = ?').all(id))
+      ) as { id: number; output: string; alert_seq: number }[];
+      const touched = new Set<string>();
+      let replayed = 0;
+      let skipped = 0;
+      for (const row of selected) {
+        if (!outputs.has(row.output)) {
+          skipped++;
+          continue;
+        }
+        const inserted = this.db
+          .prepare('INSERT OR IGNORE INTO deliveries (output, alert_seq, attempts, next_at, created_at) VALUES (?, ?, 0, ?, ?)')
+          .run(row.output, row.alert_seq, now, now);
+        this.db.prepare('DELETE FROM deadletters WHERE id = ?').run(row.id);
+        replayed += inserted.changes;
+        touched.add(row.output);
+      }
+      return { replayed, skipped, outputs: [...touched] };
+    });
+    const result = run();
+    this.pending += result.replayed;
+    return result;
+  }
+
+  /** Depth and oldest pending delivery per output. */
+  queueStats(): QueueStats[] {
+    return this.stmt.stats.all().map((r) => ({ output: r.output, depth: r.depth, oldestAt: r.oldest }));
+  }
+
+  /** True while the store can be read and its last write succeeded. */
+  isAvailable(): boolean {
+    if (!this.db.open || this.writeFailed) return false;
+    try {
+      return this.stmt.ping.get()?.one === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  /** True once `close` has run. */
+  get closed(): boolean {
+    return !this.db.open;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
