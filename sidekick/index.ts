@@ -1,7 +1,9 @@
 /** The sidekick's public surface: build or run the fan-out service, and the pieces it is made of. */
 export { createSidekick } from './server.js';
 export type { Sidekick, SidekickOptions } from './server.js';
-export { runSidekick } from './run.js';
+export { runSidekick, startSidekick, untilStopSignal } from './run.js';
+export type { RunningSidekick } from './run.js';
+export { webuiRoute } from './webui-route.js';
 export { printableConfig, MASK } from './print-config.js';
 export { Router } from './routing/router.js';
 export type { Route } from './routing/router.js';

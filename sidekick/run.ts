@@ -1,29 +1,92 @@
+import { join } from 'node:path';
 import type { SakerConfig } from '../common/config/index.js';
+import { SakerError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
+import { AlertStore } from './alert-store/index.js';
+import { createUiServer, type UiServer } from './ui-api/index.js';
 import { createSidekick, type Sidekick } from './server.js';
 import { routesFromConfig } from './routing/from-config.js';
+import { webuiRoute } from './webui-route.js';
+
+/** A running sidekick with its web UI, as `saker sidekick` and `saker run` start it. */
+export interface RunningSidekick {
+  sidekick: Sidekick;
+  /** The ingest URL. */
+  url: string;
+  /** The web UI's URL, when enabled. */
+  uiUrl?: string;
+  close(): Promise<void>;
+}
 
 /**
- * Runs the sidekick as a service: outputs from the config, listen, and on SIGTERM or SIGINT stop
- * accepting, drain for `outbox.draintimeout` seconds and exit, leaving undelivered alerts on disk.
- * Resolves when the service has stopped.
+ * Starts the sidekick: outputs from the config, the web UI and its store (an output of its own), and
+ * listens on both ports. Logs which outputs are active and where the UI is.
  */
-export async function runSidekick(config: SakerConfig, log: Logger): Promise<void> {
+export async function startSidekick(config: SakerConfig, log: Logger): Promise<RunningSidekick> {
   const routes = routesFromConfig(config, { mutualTlsFilesPath: config.mutualtlsfilespath });
-  if (routes.length === 0) log.warn('no output is enabled: alerts are accepted and counted but go nowhere');
-  const sidekick: Sidekick = createSidekick({ config, routes, log });
-  await sidekick.listen();
-  await new Promise<void>((resolve) => {
+  const { webui } = config;
+  const store = webui.enabled
+    ? AlertStore.open({
+        directory: join(config.datadir, 'webui'),
+        retention: { maxAgeSeconds: webui.maxage, maxRows: webui.maxrows, maxBytes: webui.maxbytes },
+        onError: (error, during) => log.error({ err: error, during }, 'web UI store error'),
+      })
+    : undefined;
+  const allRoutes = store ? [...routes, webuiRoute(store, webui.minimumpriority)] : routes;
+  if (routes.length === 0) log.warn('no external output is enabled: alerts go to the web UI only');
+  const sidekick = createSidekick({ config, routes: allRoutes, log });
+  const url = await sidekick.listen();
+  let ui: UiServer | undefined;
+  if (store) {
+    const auth = webui.username !== '' && webui.password !== '' ? { username: webui.username, password: webui.password } : undefined;
+    if (!auth && webui.listenaddress !== '127.0.0.1' && webui.listenaddress !== '::1' && webui.listenaddress !== 'localhost') {
+      log.warn({ listenaddress: webui.listenaddress }, 'the web UI is reachable beyond this machine without a login: set webui.username and webui.password');
+    }
+    ui = await createUiServer({
+      store,
+      host: webui.listenaddress,
+      port: webui.listenport,
+      outputs: () => allRoutes.map((r) => r.name),
+      auth,
+      extraRoutes: (scope) => sidekick.registerDeadLetterRoutes(scope),
+    });
+    log.info({ url: ui.url }, `web UI at ${ui.url}`);
+  }
+  log.info({ outputs: allRoutes.map((r) => r.name) }, `active outputs: ${allRoutes.map((r) => r.name).join(', ') || 'none'}`);
+  return {
+    sidekick,
+    url,
+    uiUrl: ui?.url,
+    async close() {
+      await ui?.close();
+      await sidekick.close();
+      store?.close();
+    },
+  };
+}
+
+/** Resolves on the first SIGTERM or SIGINT. */
+export function untilStopSignal(log: Logger): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
-      log.info({ signal }, 'stopping sidekick');
+      log.info({ signal }, 'stopping');
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      void sidekick.close().then(resolve, (error: unknown) => {
-        log.error({ err: error }, 'error while stopping the sidekick');
-        resolve();
-      });
+      resolve(signal);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+}
+
+/**
+ * Runs the sidekick as a service until SIGTERM or SIGINT, then stops accepting, drains for
+ * `outbox.draintimeout` seconds and exits, leaving undelivered alerts on disk.
+ */
+export async function runSidekick(config: SakerConfig, log: Logger): Promise<void> {
+  const running = await startSidekick(config, log).catch((error: unknown) => {
+    throw error instanceof SakerError ? error : new SakerError('SAKER_ERR_SIDEKICK_START', `cannot start the sidekick: ${(error as Error).message}`, { cause: error });
+  });
+  await untilStopSignal(log);
+  await running.close();
 }

@@ -29,6 +29,8 @@ export interface Sidekick {
   readonly app: FastifyInstance;
   readonly outbox: Outbox;
   readonly metrics: SidekickMetrics;
+  /** Mounts the dead-letter API on another server too (the web UI's port). */
+  registerDeadLetterRoutes(app: FastifyInstance): void;
   /** Starts delivery of what is on disk and listens; resolves to the ingest URL. */
   listen(): Promise<string>;
   /**
@@ -180,6 +182,7 @@ export function createSidekick(options: SidekickOptions): Sidekick {
     app,
     outbox,
     metrics,
+    registerDeadLetterRoutes: (other) => registerDeadLetterRoutes(other, outbox, dispatcher),
     async listen() {
       dispatcher.start();
       const orphaned = outbox.queueStats().filter((q) => !dispatcher.names.has(q.output));

@@ -163,7 +163,21 @@ export const ConfigSchema = Type.Object(
     outbox: OutboxSchema,
     webui: Type.Object(
       {
+        enabled: Type.Boolean({ default: true, description: 'Serve the web UI and keep alerts in its store (Saker addition).' }),
+        listenaddress: Type.String({
+          default: '127.0.0.1',
+          description: 'Address the web UI listens on. Loopback by default; set 0.0.0.0 (and a password) to expose it (Saker addition).',
+        }),
         listenport: Type.Integer({ minimum: 1, maximum: 65535, default: 2802, description: 'Web UI port.' }),
+        minimumpriority: Type.String({ default: '', description: 'Minimum priority of alerts kept for the web UI. Empty: all.' }),
+        maxage: Type.Integer({ minimum: 0, default: 604800, description: 'Seconds alerts are kept in the web UI store; 0 keeps them forever (Saker addition).' }),
+        maxrows: Type.Integer({ minimum: 0, default: 1000000, description: 'Most alerts kept in the web UI store; 0 means no limit (Saker addition).' }),
+        maxbytes: Type.Integer({ minimum: 0, default: 1073741824, description: 'Largest size of the web UI store in bytes; 0 means no limit (Saker addition).' }),
+        username: Type.String({ default: '', description: 'Web UI login user; with a password set, the UI requires a login (Saker addition).' }),
+        password: Type.String({
+          default: '',
+          description: 'Web UI login password, plain or as `scrypt$salt$hash` (Saker addition). Never logged.',
+        }),
       },
       { ...strict, default: {} },
     ),

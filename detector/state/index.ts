@@ -1,0 +1,17 @@
+/** Syscall state: threads, fds, users and containers, rebuilt from events, capture tables and /proc. */
+export type { FdInfo, FdTable, FdType, IpTuple } from './fd.js';
+export { FD_TYPECHAR, L4PROTO_NAMES, endpoint, ipTupleName } from './fd.js';
+export type { ThreadInfo } from './thread.js';
+export { blankThread } from './thread.js';
+export { ThreadTable, MAX_ANCESTRY } from './thread-table.js';
+export type { UserInfo, GroupInfo } from './users.js';
+export { UserTable, parsePasswd, parseGroup, loadHostUsers } from './users.js';
+export type { ContainerInfo, ContainerMount } from './container.js';
+export {
+  HOST_CONTAINER_ID,
+  containerIdFromCgroupPath,
+  containerIdFromCgroups,
+  parseCgroupList,
+  parseProcCgroup,
+} from './container.js';
+export { ipv4ToString, ipv6ToString, isV4Mapped } from './ip.js';
