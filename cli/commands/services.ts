@@ -1,23 +1,26 @@
 import type { SakerConfig } from '../../common/config/index.js';
 import { createLogger, type LOG_LEVELS, type Logger } from '../../common/logger.js';
 import { printableConfig, runSidekick } from '../../sidekick/index.js';
+import { runAllInOne } from '../all-in-one.js';
 import { EXIT } from '../exit-codes.js';
 import { loadServiceConfig, notBuiltYet, withServiceOptions, type CommandModule, type ServiceOptions } from '../context.js';
 
-/** A service that is built: runs until stopped by a signal. */
-type ServiceMain = (config: SakerConfig, log: Logger) => Promise<void>;
+/** A service that is built: runs until stopped by a signal; `say` writes to the terminal. */
+type ServiceMain = (config: SakerConfig, log: Logger, say: (text: string) => void) => Promise<void>;
 
 /** The three long-running commands: each validates its config first, so a bad key fails fast. */
 const SERVICES = [
   {
     name: 'run',
-    description: 'run detector, sidekick and web UI in one process with embedded defaults (what `npm start` runs)',
-    pending: 'the all-in-one service needs the detector, sidekick and web UI',
+    description: 'run sidekick and web UI in one process with embedded defaults (what `npm start` runs); the detector joins when built',
+    main: runAllInOne,
+    printConfig: printableConfig,
   },
   {
     name: 'detector',
     description: 'run the detector alone: watch this host, evaluate rules, post alerts to the sidekick',
-    pending: 'the live event sources are not implemented yet',
+    pending:
+      'the live detector is not wired yet: its eBPF driver, state tables and rules engine exist, the loop joining them lands next; use `saker replay` to evaluate captures',
   },
   {
     name: 'sidekick',
@@ -44,7 +47,7 @@ export const serviceCommands: CommandModule = (program, { io, action }) => {
         if ('pending' in service) return notBuiltYet(io, service.name, service.pending);
         // The schema only admits LOG_LEVELS, so the cast is a narrowing TypeBox cannot express.
         const level = config.loglevel as (typeof LOG_LEVELS)[number];
-        await service.main(config, createLogger({ level, name: `saker-${service.name}` }));
+        await service.main(config, createLogger({ level, name: `saker-${service.name}` }), io.out);
         return EXIT.OK;
       }),
     );

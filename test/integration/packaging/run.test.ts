@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** `saker run` as `npm start` runs it: a real process, real ports, a real alert through to the UI API. */
+describe('saker run (npm start)', () => {
+  it('prints where the UI is, accepts a Falco alert and shows it in the UI API, and stops cleanly on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saker-run-'));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/saker.ts', 'run'], {
+      env: { ...process.env, DATADIR: dir, LISTENPORT: String(port), WEBUI_LISTENPORT: String(port + 1), LOGLEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.resume();
+      const started = Date.now();
+      while (!stdout.includes('Press Ctrl+C')) {
+        if (Date.now() - started > 60_000 || child.exitCode !== null) throw new Error(`saker run did not start: ${stdout}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const ui = /web UI: +(\S+)/.exec(stdout)?.[1];
+      const ingest = /ingest: +(\S+?)\/? /.exec(stdout)?.[1];
+      expect(ui).toBe(`http://127.0.0.1:${port + 1}`);
+      expect(ingest).toContain(String(port));
+
+      const posted = await fetch(`${ingest}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rule: 'Run test', priority: 'Critical', time: '2026-11-22T10:00:00.000000000Z', output: 'from the test', output_fields: {} }),
+      });
+      expect(posted.status).toBe(200);
+      const { uuid } = (await posted.json()) as { uuid: string };
+
+      let found: unknown;
+      for (let i = 0; i < 100 && !found; i++) {
+        const search = (await (await fetch(`${ui}/api/v1/events/search?rule=Run%20test`)).json()) as { results: { uuid: string }[] };
+        found = search.results.find((a) => a.uuid === uuid);
+        if (!found) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(found).toMatchObject({ rule: 'Run test', priority: 'Critical', uuid });
+      const page = await fetch(`${ui}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<!doctype html>');
+
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
