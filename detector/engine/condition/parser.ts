@@ -1,6 +1,7 @@
 import {
   TRANSFORMERS,
   type BinaryOperator,
+  type ComparisonModifier,
   type Expr,
   type FieldOperand,
   type FieldRef,
@@ -32,6 +33,8 @@ const HEX_NUMBER = /0[xX][0-9a-fA-F]+/y;
 const NUMBER = /[+-]?[0-9]+\.?[0-9]*(?:[eE][+-][0-9]+)?/y;
 const BARE_STRING = /[^()"'\s=,]+/y;
 const NOT_BLANK = /not\s+/y;
+/** A comparison modifier, as a whole word. */
+const MODIFIER = /(?:anyof|allof|oneof)(?![a-zA-Z0-9_.])/y;
 const BLANK = /[ \t\b\r\n]*/y;
 
 const UNARY_OPERATORS = ['exists'] as const;
@@ -216,14 +219,25 @@ class Parser {
         if (this.literal(op)) return { kind: 'unary_check', left, operator: op, pos };
       }
       const numeric = NUMERIC_OPERATORS.find((op) => this.literal(op));
-      if (numeric) return { kind: 'binary_check', left, operator: numeric, right: this.parseNumericValue(), pos };
+      if (numeric) return this.modified(left, numeric, pos) ?? { kind: 'binary_check', left, operator: numeric, right: this.parseNumericValue(), pos };
       const string = STRING_OPERATORS.find(({ text }) => this.literal(text));
-      if (string) return { kind: 'binary_check', left, operator: string.op, right: this.parseStringValue(), pos };
+      if (string) return this.modified(left, string.op, pos) ?? { kind: 'binary_check', left, operator: string.op, right: this.parseStringValue(), pos };
       const list = LIST_OPERATORS.find((op) => this.literal(op));
       if (list) return { kind: 'binary_check', left, operator: list, right: this.parseListValue(), pos };
       const all = [...UNARY_OPERATORS, ...NUMERIC_OPERATORS, ...STRING_OPERATORS.map((s) => s.op), ...LIST_OPERATORS];
       throw this.error(`expected a valid check operator: one of ${all.map((op) => `'${op}'`).join(', ')}`);
     });
+  }
+
+  /** `op anyof|allof|oneof (v1, v2, …)`: the operator applied to each listed value. */
+  private modified(left: FieldOperand, operator: BinaryOperator, pos: Position): Expr | undefined {
+    this.blank();
+    if (!this.regex(MODIFIER)) return undefined;
+    const modifier = this.lastToken as ComparisonModifier;
+    this.blank();
+    const listPos = this.pos();
+    if (!this.literal('(')) throw this.error(`expected a list after '${modifier}'`);
+    return { kind: 'binary_check', left, operator, modifier, right: this.parseListLiteral(listPos), pos };
   }
 
   private parseNumericValue(): ValueOperand {

@@ -14,7 +14,7 @@ const PRINTERS: { [K in Printable['kind']]: (node: Extract<Printable, { kind: K 
   not: (node) => `not ${print(node.child)}`,
   identifier: (node) => node.name,
   unary_check: (node) => `${print(node.left)} ${node.operator}`,
-  binary_check: (node) => `${print(node.left)} ${node.operator} ${print(node.right)}`,
+  binary_check: (node) => `${print(node.left)} ${node.operator} ${node.modifier ? `${node.modifier} ` : ''}${print(node.right)}`,
   field: (node) => (node.arg === undefined || node.arg === '' ? node.name : `${node.name}[${escapeValue(node.arg)}]`),
   transformer: (node) => `${node.name}(${node.args.map(print).join(', ')})`,
   transformer_list: (node) => `(${node.items.map(print).join(', ')})`,

@@ -115,6 +115,12 @@ describe('parseCondition: canonical form (libsinsp printing)', () => {
     ['tolower(proc.name) exists', 'tolower(proc.name) exists'],
     ['join(":", (proc.name, proc.pname)) = "a:b"', 'join(:, (proc.name, proc.pname)) = a:b'],
     ['concat(proc.name, "-", proc.pname) = x', 'concat(proc.name, -, proc.pname) = x'],
+    // comparison modifiers
+    ['proc.name startswith anyof (ba, zs)', 'proc.name startswith anyof (ba, zs)'],
+    ['proc.name contains allof(a,b)', 'proc.name contains allof (a, b)'],
+    ['proc.name = oneof ("x y", z)', 'proc.name = oneof ("x y", z)'],
+    ['proc.pid > anyof (1, 0x10)', 'proc.pid > anyof (1, 0x10)'],
+    ['proc.name = anyofthem', 'proc.name = anyofthem'],
     // values and escaping
     ['proc.name = "a b"', 'proc.name = "a b"'],
     ["proc.name = 'a b'", 'proc.name = "a b"'],
@@ -174,6 +180,7 @@ describe('parseCondition: errors with line and column', () => {
     ['= x', 1, 1, /expected a '\(' token, a field check, or an identifier/],
     ['a b', 1, 3, /unexpected token after 'a'/],
     ['1 = 1', 1, 1, /expected a '\(' token, a field check, or an identifier/],
+    ['proc.name startswith anyof x', 1, 28, /expected a list after 'anyof'/],
   ])('rejects %j at %d:%d', (text, line, column, message) => {
     const error = syntaxError(text);
     expect(error.message).toMatch(message);

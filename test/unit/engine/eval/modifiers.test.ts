@@ -4,13 +4,11 @@ import { parseCondition } from '../../../../detector/engine/condition/index.js';
 import { compileCondition } from '../../../../detector/engine/eval/index.js';
 import { toyEvent, toyFields } from '../../../support/toy-fields.js';
 
-/**
- * libsinsp's comparison modifiers (`op anyof|allof|oneof (…)`). The parser does not read them yet,
- * so the checks are built from a parsed `in` check with the operator and modifier swapped in.
- */
+/** libsinsp's comparison modifiers (`op anyof|allof|oneof (…)`), parsed from their written form. */
 function check(field: string, operator: BinaryOperator, modifier: ComparisonModifier, values: string): BinaryCheckExpr {
-  const parsed = parseCondition(`${field} in (${values})`) as BinaryCheckExpr;
-  return { ...parsed, operator, modifier };
+  const parsed = parseCondition(`${field} ${operator} ${modifier} (${values})`) as BinaryCheckExpr;
+  expect(parsed).toMatchObject({ kind: 'binary_check', operator, modifier });
+  return parsed;
 }
 
 const event = toyEvent({ 'proc.name': 'bash', 'proc.pid': 42, 'fd.ip': ['10.0.0.1', '8.8.8.8'] });
