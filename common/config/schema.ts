@@ -37,6 +37,16 @@ export const DetectorConfigSchema = Type.Object(
     http_output: Type.Object(
       {
         url: Type.String({ default: 'http://127.0.0.1:2801/', description: 'Where the detector posts alerts (the sidekick).' }),
+        batch: Type.Boolean({
+          default: true,
+          description:
+            "POST batches to `<url>batch` (Saker's sidekick). false: one alert per request to `url`, as Falco's http_output does, for a falcosidekick (Saker addition).",
+        }),
+        maxqueued: Type.Integer({
+          minimum: 1,
+          default: 100000,
+          description: 'Most alerts kept on disk while the sidekick is unreachable; past it the oldest are dropped and counted (Saker addition).',
+        }),
       },
       { ...strict, default: {} },
     ),
