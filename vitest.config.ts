@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // Falco prints local clock times; tests pin the zone so their expected strings hold anywhere.
+    env: { TZ: 'UTC' },
   },
 });

@@ -4,5 +4,5 @@ export type { Priority } from './priority.js';
 export type { Alert, OutputFieldValue } from './alert.js';
 export { AlertSchema, IncomingAlertSchema, DEFAULT_SOURCE, parseIncomingAlert, isAlert } from './alert-schema.js';
 export type { IncomingAlert, AlertProblem, AlertParseResult } from './alert-schema.js';
-export { formatNanoTime, nowNanos } from './time.js';
+export { formatNanoTime, formatLocalClock, nowNanos } from './time.js';
 export { ALERT_SCHEMA_VERSION } from './version.js';

@@ -20,3 +20,15 @@ export function nowNanos(): bigint {
   const subMs = process.hrtime.bigint() % 1_000_000n;
   return ms * 1_000_000n + subMs;
 }
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * `HH:MM:SS.nnnnnnnnn` in the local time zone: Falco's `%evt.time`, which starts its text output
+ * line. In containers, where the zone is usually UTC, it is the UTC clock time.
+ */
+export function formatLocalClock(epochNanos: bigint): string {
+  const date = new Date(Number(epochNanos / 1_000_000n));
+  const nanos = ((epochNanos % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n;
+  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}.${nanos.toString().padStart(9, '0')}`;
+}

@@ -4,7 +4,7 @@
  * minimum priority behave as Falco's settings of the same names.
  */
 import { hostname as osHostname } from 'node:os';
-import { formatNanoTime, type Alert, type OutputFieldValue, type Priority } from '../../contract/index.js';
+import { formatLocalClock, formatNanoTime, type Alert, type OutputFieldValue, type Priority } from '../../contract/index.js';
 import type { FieldTable } from './fields.js';
 import { RuleIndex, type RuleMatching } from './index-by-type/index.js';
 import { loadRules, type LoadedRule, type LoadResult, type RulesSource } from './loader/index.js';
@@ -21,11 +21,6 @@ export interface EngineOptions {
   ruleMatching?: RuleMatching;
   /** Falco's `time_format_iso_8601` for the time at the start of the text line. */
   timeFormatIso8601?: boolean;
-}
-
-/** `HH:MM:SS.nnnnnnnnn`, Falco's default `%evt.time` (we print UTC, where Falco uses the local zone). */
-function clockTime(nanos: bigint): string {
-  return formatNanoTime(nanos).slice(11, 29);
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000`, Falco's `%evt.time.iso8601`. */
@@ -88,7 +83,7 @@ export class Engine {
       priority: rule.priority,
       source: rule.source,
       hostname: this.hostname,
-      output: `${iso ? isoTime(nanos) : clockTime(nanos)}: ${rule.priority} ${text}`,
+      output: `${iso ? isoTime(nanos) : formatLocalClock(nanos)}: ${rule.priority} ${text}`,
       output_fields,
       tags: [...rule.tags],
     };
