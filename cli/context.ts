@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig, type SakerConfig } from '../common/config/index.js';
 import { LOG_LEVELS } from '../common/logger.js';
 import { SakerError, ERROR_CODES } from '../common/errors.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import type { ExitCode } from './exit-codes.js';
 
 /** Where a command writes; tests pass their own to capture output. */
 export interface CliIO {
@@ -38,12 +38,6 @@ export function loadServiceConfig(options: ServiceOptions): SakerConfig {
   }
   const file = options.config ?? process.env.SAKER_CONFIG;
   return loadConfig({ file: file || undefined, overrides: { loglevel: options.logLevel } });
-}
-
-/** Reports, truthfully, that a subcommand exists in the interface but is not implemented yet. */
-export function notBuiltYet(io: CliIO, name: string, what: string): ExitCode {
-  io.err(`saker ${name}: not built yet in this version of Saker (${what}).\n`);
-  return EXIT.FAILURE;
 }
 
 /** What every command module receives: where to write and how to report its exit code. */

@@ -2,8 +2,9 @@ import type { SakerConfig } from '../../common/config/index.js';
 import { createLogger, type LOG_LEVELS, type Logger } from '../../common/logger.js';
 import { printableConfig, runSidekick } from '../../sidekick/index.js';
 import { runAllInOne } from '../all-in-one.js';
+import { runDetector } from '../detector-main.js';
 import { EXIT } from '../exit-codes.js';
-import { loadServiceConfig, notBuiltYet, withServiceOptions, type CommandModule, type ServiceOptions } from '../context.js';
+import { loadServiceConfig, withServiceOptions, type CommandModule, type ServiceOptions } from '../context.js';
 
 /** A service that is built: runs until stopped by a signal; `say` writes to the terminal. */
 type ServiceMain = (config: SakerConfig, log: Logger, say: (text: string) => void) => Promise<void>;
@@ -12,15 +13,15 @@ type ServiceMain = (config: SakerConfig, log: Logger, say: (text: string) => voi
 const SERVICES = [
   {
     name: 'run',
-    description: 'run sidekick and web UI in one process with embedded defaults (what `npm start` runs); the detector joins when built',
+    description: 'run detector, sidekick and web UI in one process with embedded defaults (what `npm start` runs)',
     main: runAllInOne,
     printConfig: printableConfig,
   },
   {
     name: 'detector',
-    description: 'run the detector alone: watch this host, evaluate rules, post alerts to the sidekick',
-    pending:
-      'the live detector is not wired yet: its eBPF driver, state tables and rules engine exist, the loop joining them lands next; use `saker replay` to evaluate captures',
+    description: 'run the detector alone: watch this host with eBPF (root), evaluate rules, post alerts to the sidekick',
+    main: runDetector,
+    printConfig: printableConfig,
   },
   {
     name: 'sidekick',
@@ -28,23 +29,19 @@ const SERVICES = [
     main: runSidekick,
     printConfig: printableConfig,
   },
-] as const satisfies readonly ({ name: string; description: string; printConfig?: (config: SakerConfig) => string } & (
-  | { pending: string }
-  | { main: ServiceMain }
-))[];
+] as const satisfies readonly { name: string; description: string; main: ServiceMain; printConfig: (config: SakerConfig) => string }[];
 
 export const serviceCommands: CommandModule = (program, { io, action }) => {
   for (const service of SERVICES) {
     const command = withServiceOptions(program.command(service.name).description(service.description));
-    if ('printConfig' in service) command.option('--print-config', 'print the effective config (secrets masked) and exit');
+    command.option('--print-config', 'print the effective config (secrets masked) and exit');
     command.action(
       action<ServiceOptions & { printConfig?: boolean }>(async (options) => {
         const config = loadServiceConfig(options);
-        if (options.printConfig && 'printConfig' in service) {
+        if (options.printConfig) {
           io.out(service.printConfig(config));
           return EXIT.OK;
         }
-        if ('pending' in service) return notBuiltYet(io, service.name, service.pending);
         // The schema only admits LOG_LEVELS, so the cast is a narrowing TypeBox cannot express.
         const level = config.loglevel as (typeof LOG_LEVELS)[number];
         await service.main(config, createLogger({ level, name: `saker-${service.name}` }), io.out);

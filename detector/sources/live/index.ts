@@ -9,3 +9,6 @@ export { bpftraceProgram } from './program.js';
 export { LineAssembler, decodeArgs } from './lines.js';
 export type { LineStats } from './lines.js';
 export type { LiveRecord, LiveSyscall, LiveFork, LiveExit, LiveSockAddr } from './records.js';
+export { LiveEventAdapter, LiveAdapterError } from './adapter.js';
+export type { LiveEventAdapterOptions } from './adapter.js';
+export { MonotonicClock } from './clock.js';
