@@ -68,7 +68,7 @@ export async function startDetector(config: SakerConfig, log: Logger): Promise<R
   const driver = new BpftraceDriver({ syscalls });
   if (driver.unsupported.length > 0) log.info({ syscalls: driver.unsupported }, 'the live driver has no probe for these event types; rules on them see no events');
 
-  const ctx = createContext({ users: loadHostUsers(), hostname });
+  const ctx = createContext({ users: loadHostUsers(config.detector.hostroot), hostname });
   const seeded = seedFromProc(ctx);
   log.info({ ...seeded, rules: engine.rules.filter((r) => r.enabled).length, probes: driver.probes.length }, 'detector state seeded from /proc');
   const parser = new StateParser(ctx);

@@ -34,6 +34,10 @@ export const DetectorConfigSchema = Type.Object(
       description: 'Whether an event triggers only the first matching rule or every matching rule.',
     }),
     hostname: Type.String({ default: '', description: 'Hostname written into alerts. Empty: the machine hostname.' }),
+    hostroot: Type.String({
+      default: '/',
+      description: "Where the host's root filesystem is mounted, for user and group names (`/host` in a container with /etc mounted there).",
+    }),
     http_output: Type.Object(
       {
         url: Type.String({ default: 'http://127.0.0.1:2801/', description: 'Where the detector posts alerts (the sidekick).' }),
