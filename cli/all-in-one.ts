@@ -16,8 +16,15 @@ export async function runAllInOne(config: SakerConfig, log: Logger, say: (text: 
   let detectorLine: string;
   if (problems.length === 0) {
     const linked = { ...config, detector: { ...config.detector, http_output: { ...config.detector.http_output, url: `${sidekick.url}/` } } };
-    detector = await startDetector(linked, log);
-    await untilDetectorReady(detector);
+    try {
+      detector = await startDetector(linked, log);
+      await untilDetectorReady(detector);
+    } catch (error) {
+      // Bad rules or a driver that cannot start: stop what is running so the process can exit.
+      await detector?.stop(0);
+      await sidekick.close();
+      throw error;
+    }
     detectorLine = 'watching this host with eBPF';
   } else {
     detectorLine = `off: ${problems.map((p) => p.message).join('; ')}`;
