@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../contract/index.js';
+import { waitFor } from '../../support/wait.js';
 import { AlertEmitter, AlertSpool, HttpSink } from '../../../detector/emit/index.js';
 
 /** A sidekick stand-in on loopback that records what arrives and answers as told. */
@@ -48,11 +49,7 @@ const alert = (i: number): Alert => ({
   tags: ['test'],
 });
 
-async function until(condition: () => boolean, what: string, limitMs = 10_000): Promise<void> {
-  for (const start = Date.now(); !condition(); await new Promise((r) => setTimeout(r, 10))) {
-    if (Date.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);
-  }
-}
+const until = (condition: () => boolean, what: string): Promise<true> => waitFor(() => condition() || undefined, what, { limitMs: 10_000, everyMs: 10 });
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

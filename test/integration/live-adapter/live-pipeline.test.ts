@@ -14,6 +14,7 @@ import { FIELD_TABLES } from '../../../detector/fields/index.js';
 import { SYSCALL_FIELDS } from '../../../detector/fields/syscall/index.js';
 import { BpftraceDriver, LiveEventAdapter, type LiveRecord } from '../../../detector/sources/live/index.js';
 import { createContext, isRuleEvent, StateParser, type SyscallEvent } from '../../../detector/sources/syscall/index.js';
+import { waitFor } from '../../support/wait.js';
 import { seedFromProc } from '../../../detector/state/index.js';
 
 const RULES = `
@@ -63,15 +64,8 @@ function get(e: SyscallEvent, name: string): unknown {
   return spec.bind(undefined)(e);
 }
 
-async function until<T>(find: () => T | undefined, what: string, limitMs = 20_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() - start > limitMs) throw new Error(`timed out waiting for ${what} (${events.length} events, failures: ${failures.map(String).slice(0, 3).join('; ')})`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const until = <T>(find: () => T | undefined, what: string, limitMs = 20_000): Promise<T> =>
+  waitFor(find, what, { limitMs, detail: () => `${events.length} events, failures: ${failures.map(String).slice(0, 3).join('; ')}` });
 
 beforeAll(async () => {
   dir = realpathSync(mkdtempSync(join(tmpdir(), 'saker-live-pipeline-')));

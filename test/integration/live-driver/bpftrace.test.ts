@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../support/wait.js';
 import { BpftraceDriver, livePreflight, type LiveRecord, type LiveSyscall } from '../../../detector/sources/live/index.js';
 
 /*
@@ -19,15 +20,7 @@ let driver: BpftraceDriver;
 let pump: Promise<void>;
 let dir: string;
 
-async function until<T>(find: () => T | undefined, what: string, limitMs = 20_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const until = <T>(find: () => T | undefined, what: string, limitMs = 20_000): Promise<T> => waitFor(find, what, { limitMs });
 
 /** The first syscall record of `pid` named `name` that passes `also`. */
 function findSyscall(pid: number | undefined, name: string, also: (r: LiveSyscall) => boolean = () => true): LiveSyscall | undefined {

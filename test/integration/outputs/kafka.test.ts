@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodeOf } from '../../support/error-code.js';
 import { configLeaves, ConfigSchema, loadConfig } from '../../../common/config/index.js';
-import type { SakerError } from '../../../common/errors.js';
 import type { Alert } from '../../../contract/index.js';
 import { createOutput, type Output, type SendContext } from '../../../outputs/index.js';
 import { startKafkaMockBroker, type KafkaMockBroker } from '../../support/peers/kafka-broker.js';
@@ -19,14 +19,6 @@ function kafka(section: Record<string, unknown>): Output {
   opened.push(output);
   return output;
 }
-const codeOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    return (error as SakerError).code;
-  }
-  return 'no error';
-};
 
 beforeAll(async () => {
   broker = await startKafkaMockBroker({ topic: TOPIC });
@@ -104,16 +96,16 @@ describe('kafka output', () => {
   });
 
   it("refuses settings it cannot honour when created, and reads falcosidekick's SASL names in any case", () => {
-    expect(codeOf(() => kafka({ compression: 'snappy' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
-    expect(codeOf(() => kafka({ sasl: 'GSSAPI' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
-    expect(codeOf(() => kafka({ requiredacks: 'some' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
-    expect(codeOf(() => kafka({ key: 'pid' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
-    expect(codeOf(() => kafka({ balancer: 'sticky' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
-    expect(codeOf(() => kafka({ topic: '' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => kafka({ compression: 'snappy' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => kafka({ sasl: 'GSSAPI' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => kafka({ requiredacks: 'some' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => kafka({ key: 'pid' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => kafka({ balancer: 'sticky' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => kafka({ topic: '' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
     for (const sasl of ['plain', 'SCRAM_SHA256', 'scram-sha-256', 'Scram_Sha512', 'SCRAM-SHA-512']) {
-      expect(codeOf(() => kafka({ sasl, username: 'u', password: 'p' }))).toBe('no error');
+      expect(errorCodeOf(() => kafka({ sasl, username: 'u', password: 'p' }))).toBe('no error');
     }
-    expect(codeOf(() => kafka({ requiredacks: 'one', compression: 'GZIP', balancer: 'Murmur2' }))).toBe('no error');
+    expect(errorCodeOf(() => kafka({ requiredacks: 'one', compression: 'GZIP', balancer: 'Murmur2' }))).toBe('no error');
   });
 
   it("uses falcosidekick's keys and env names, with requiredacks ALL by default", () => {

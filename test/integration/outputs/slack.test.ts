@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodeOf } from '../../support/error-code.js';
 import { configLeaves, ConfigSchema, loadConfig } from '../../../common/config/index.js';
-import type { SakerError } from '../../../common/errors.js';
 import { createOutput, SlackOutput, withSlackRateLimit, type Output, type SendContext } from '../../../outputs/index.js';
 import { MALICIOUS_CMDLINE, sampleAlert } from '../../support/peers/sample-alert.js';
 import { startSlackServer, type SlackServer } from '../../support/peers/slack-server.js';
@@ -13,14 +13,6 @@ function slackOutput(section: Record<string, unknown>): Output {
   opened.push(output);
   return output;
 }
-const codeOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    return (error as SakerError).code;
-  }
-  return 'no error';
-};
 
 beforeAll(async () => {
   slack = await startSlackServer();
@@ -98,7 +90,7 @@ describe('slack output (incoming webhook)', () => {
 
   it('rejects templates that go beyond field access', () => {
     for (const messageformat of ['{{ .Rule | printf "%s" }}', '{{ call .Fn }}', '{{ range .Tags }}x{{ end }}', '{{ .Rule']) {
-      expect(codeOf(() => slackOutput({ webhookurl: slack.webhookUrl, messageformat }))).toBe('SAKER_ERR_OUTPUT_TEMPLATE');
+      expect(errorCodeOf(() => slackOutput({ webhookurl: slack.webhookUrl, messageformat }))).toBe('SAKER_ERR_OUTPUT_TEMPLATE');
     }
   });
 
@@ -165,8 +157,8 @@ describe('slack output (bot token, chat.postMessage)', () => {
   });
 
   it('needs a channel with a token, and a webhook or a token', () => {
-    expect(codeOf(() => slackOutput({ token: slack.token }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
-    expect(codeOf(() => slackOutput({}))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => slackOutput({ token: slack.token }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => slackOutput({}))).toBe('SAKER_ERR_OUTPUT_CONFIG');
   });
 });
 
@@ -240,6 +232,6 @@ describe('slack rate limit and digest', () => {
     opened.push(output);
     expect(output.maxBatch).toBeGreaterThan(1);
     expect(output).not.toBeInstanceOf(SlackOutput);
-    expect(codeOf(() => loadConfig({ env: { SLACK_OUTPUTFORMAT: 'markdown' } }))).toBe('SAKER_ERR_CONFIG_INVALID');
+    expect(errorCodeOf(() => loadConfig({ env: { SLACK_OUTPUTFORMAT: 'markdown' } }))).toBe('SAKER_ERR_CONFIG_INVALID');
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodeOf } from '../../support/error-code.js';
 import { configLeaves, ConfigSchema, loadConfig } from '../../../common/config/index.js';
-import type { SakerError } from '../../../common/errors.js';
 import type { Alert } from '../../../contract/index.js';
 import { createOutput, type Output, type SendContext } from '../../../outputs/index.js';
 import { FAUXQS_CREDENTIALS, startSnsPeer, type SnsPeer } from '../../support/peers/fauxqs.js';
@@ -15,14 +15,6 @@ function sns(topicarn: string, sns: Record<string, unknown> = {}, aws: Record<st
   opened.push(output);
   return output;
 }
-const codeOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    return (error as SakerError).code;
-  }
-  return 'no error';
-};
 /** The SNS notification envelope SQS receives when raw delivery is off. */
 interface Envelope {
   Type: string;
@@ -123,9 +115,9 @@ describe('sns output', () => {
 
   it('refuses rolearn (no STS client in this build) and half-set access keys when created', () => {
     const arn = 'arn:aws:sns:us-east-1:000000000000:t';
-    expect(codeOf(() => sns(arn, {}, { rolearn: 'arn:aws:iam::000000000000:role/r' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
-    expect(codeOf(() => sns(arn, {}, { secretaccesskey: '' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
-    expect(codeOf(() => sns(arn, { messagegroupid: 'pid' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => sns(arn, {}, { rolearn: 'arn:aws:iam::000000000000:role/r' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => sns(arn, {}, { secretaccesskey: '' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => sns(arn, { messagegroupid: 'pid' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
   });
 
   it("uses falcosidekick's aws keys and env names", () => {

@@ -1,7 +1,7 @@
+import { errorCodeOf } from '../../support/error-code.js';
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../common/config/index.js';
-import type { SakerError } from '../../../common/errors.js';
 import { createEnabledOutputs, createOutput, type Output, type SendContext } from '../../../outputs/index.js';
 import { startHttpPeer, type HttpPeer } from '../../support/peers/http-peer.js';
 import { sampleAlert } from '../../support/peers/sample-alert.js';
@@ -122,17 +122,9 @@ describe('webhook output', () => {
   });
 
   it('rejects an unreadable CA file and an unknown method when created', () => {
-    const codeOf = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        return (error as SakerError).code;
-      }
-      return 'no error';
-    };
-    expect(codeOf(() => webhook({ address: peer.url, cacertfile: '/nonexistent/ca.pem' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
-    expect(codeOf(() => webhook({ address: peer.url, method: 'DELETE' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
-    expect(codeOf(() => createOutput('pigeon', {}))).toBe('SAKER_ERR_OUTPUT_UNKNOWN_TYPE');
+    expect(errorCodeOf(() => webhook({ address: peer.url, cacertfile: '/nonexistent/ca.pem' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => webhook({ address: peer.url, method: 'DELETE' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => createOutput('pigeon', {}))).toBe('SAKER_ERR_OUTPUT_UNKNOWN_TYPE');
   });
 });
 
