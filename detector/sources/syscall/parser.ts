@@ -4,6 +4,7 @@
  * libsinsp's parser does. Effects apply on exit events, using the matching enter event's parameters
  * for old layouts that split them. Handlers are a table keyed by event name.
  */
+import { normalizePath } from './paths.js';
 import {
   blankThread,
   containerIdFromCgroups,
@@ -54,16 +55,10 @@ function res(e: SyscallEvent): number | undefined {
   return num(e.params[0]);
 }
 
+/** The path state records (`fd.name`, cwd, exepath): absolute paths are normalized too. */
 function joinPath(dir: string, name: string): string {
   const raw = name.startsWith('/') || dir === '' ? name : `${dir}/${name}`;
-  if (!raw.startsWith('/')) return raw;
-  const out: string[] = [];
-  for (const seg of raw.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') out.pop();
-    else out.push(seg);
-  }
-  return `/${out.join('/')}`;
+  return raw.startsWith('/') ? normalizePath(raw) : raw;
 }
 
 /** libsinsp keeps working directories with a trailing slash. */

@@ -3,6 +3,7 @@
  * libsinsp resolves one, a resolved form (`O_RDONLY|O_CLOEXEC`, `<f>/etc/passwd`, `ENOENT`, a user
  * name). `evt.arg.X` yields the resolved form when there is one; `evt.args` prints `name=value(resolved)`.
  */
+import { normalizePath } from './paths.js';
 import { FD_TYPECHAR, ipTupleName } from '../../state/index.js';
 import type { SyscallEvent, ParamValue, SockAddr, SockTuple, DynValue } from './event.js';
 import type { ParamLayout } from './layouts.js';
@@ -91,17 +92,10 @@ function humanDuration(ns: bigint): string {
   return frac === 0n ? `${s}s` : `${s}.${frac.toString().padStart(9, '0')}s`;
 }
 
+/** A relative argument resolved for display; an absolute one is shown as the process wrote it. */
 function joinPath(dir: string, name: string): string {
-  if (name.startsWith('/')) return name;
-  if (dir === '') return name;
-  const raw = dir.endsWith('/') ? dir + name : `${dir}/${name}`;
-  const out: string[] = [];
-  for (const seg of raw.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') out.pop();
-    else out.push(seg);
-  }
-  return `/${out.join('/')}`;
+  if (name.startsWith('/') || dir === '') return name;
+  return normalizePath(`${dir}/${name}`);
 }
 
 /** Renders one parameter of an event. */
