@@ -46,7 +46,7 @@ function loadEngine(config: DetectorConfig, hostname: string): Engine {
   return engine;
 }
 
-/** The syscalls the loaded rules can match; undefined when some rule matches every type. */
+/** The syscalls the loaded rules can match; a rule that matches every type asks for all of them. */
 function syscallsFor(engine: Engine): string[] {
   const types = new Set<string>();
   for (const rule of engine.rules) {

@@ -33,7 +33,9 @@ export async function startSidekick(config: SakerConfig, log: Logger): Promise<R
       })
     : undefined;
   const allRoutes = store ? [...routes, webuiRoute(store, webui.minimumpriority)] : routes;
-  if (routes.length === 0) log.warn('no external output is enabled: alerts go to the web UI only');
+  if (routes.length === 0) {
+    log.warn(store ? 'no external output is enabled: alerts go to the web UI only' : 'no output is enabled: alerts are accepted and counted but go nowhere');
+  }
   const sidekick = createSidekick({ config, routes: allRoutes, log });
   const url = await sidekick.listen();
   let ui: UiServer | undefined;
@@ -42,17 +44,23 @@ export async function startSidekick(config: SakerConfig, log: Logger): Promise<R
     if (!auth && webui.listenaddress !== '127.0.0.1' && webui.listenaddress !== '::1' && webui.listenaddress !== 'localhost') {
       log.warn({ listenaddress: webui.listenaddress }, 'the web UI is reachable beyond this machine without a login: set webui.username and webui.password');
     }
-    ui = await createUiServer({
-      store,
-      host: webui.listenaddress,
-      port: webui.listenport,
-      outputs: () => allRoutes.map((r) => r.name),
-      auth,
-      extraRoutes: (scope) => sidekick.registerDeadLetterRoutes(scope),
-    });
+    try {
+      ui = await createUiServer({
+        store,
+        host: webui.listenaddress,
+        port: webui.listenport,
+        outputs: () => allRoutes.map((r) => r.name),
+        auth,
+        extraRoutes: (scope) => sidekick.registerDeadLetterRoutes(scope),
+      });
+    } catch (error) {
+      // A busy UI port must not leave the ingest port open in a process that is about to fail.
+      await sidekick.close(0);
+      store.close();
+      throw error;
+    }
     log.info({ url: ui.url }, `web UI at ${ui.url}`);
   }
-  log.info({ outputs: allRoutes.map((r) => r.name) }, `active outputs: ${allRoutes.map((r) => r.name).join(', ') || 'none'}`);
   return {
     sidekick,
     url,
