@@ -85,6 +85,8 @@ export class BpftraceDriver {
       if (record.kind === 'exit' && markers.has(record.pid) && !isReady) {
         isReady = true;
         clearInterval(marker);
+        // Forget the markers: their pids get reused, and a real process must never be filtered out.
+        markers.clear();
         this.markReady();
       }
       if (record.kind === 'syscall' && (ownPids.has(record.pid) || markers.has(record.pid))) continue;
