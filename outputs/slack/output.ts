@@ -2,6 +2,7 @@ import { LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
 import { Agent, fetch as undiciFetch, request } from 'undici';
 import type { Alert } from '../../contract/index.js';
 import { SakerError } from '../../common/errors.js';
+import { withTimeout } from '../../common/abort.js';
 import type { OutputCreateOptions } from '../create-options.js';
 import { OUTPUT_ERROR_CODES } from '../errors.js';
 import type { DeliveryResult, Output, SendContext } from '../output.js';
@@ -92,15 +93,17 @@ export class SlackOutput implements Output {
     return {
       async post(message, signal) {
         try {
-          const response = await request(webhookurl, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT },
-            body: JSON.stringify(message),
-            dispatcher: agent,
-            signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
+          return await withTimeout(signal, timeout, async (combined) => {
+            const response = await request(webhookurl, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT },
+              body: JSON.stringify(message),
+              dispatcher: agent,
+              signal: combined,
+            });
+            // Slack answers errors as text: `invalid_payload`, `channel_not_found`, `no_service`, …
+            return resultForHttpStatus(response.statusCode, response.headers['retry-after'], await response.body.text());
           });
-          // Slack answers errors as text: `invalid_payload`, `channel_not_found`, `no_service`, …
-          return resultForHttpStatus(response.statusCode, response.headers['retry-after'], await response.body.text());
         } catch (error) {
           return resultForTransportError(error);
         }

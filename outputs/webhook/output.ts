@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 import type { Alert } from '../../contract/index.js';
+import { withTimeout } from '../../common/abort.js';
 import type { OutputCreateOptions } from '../create-options.js';
 import type { DeliveryResult, Output, SendContext } from '../output.js';
 import { resultForHttpStatus, resultForTransportError } from '../results.js';
@@ -45,15 +46,11 @@ export class WebhookOutput implements Output {
       headers['content-encoding'] = 'gzip';
     }
     try {
-      const response = await request(this.#config.address, {
-        method: this.#config.method,
-        headers,
-        body,
-        dispatcher: this.#agent,
-        signal: AbortSignal.any([context.signal, AbortSignal.timeout(this.#config.timeout)]),
+      return await withTimeout(context.signal, this.#config.timeout, async (signal) => {
+        const response = await request(this.#config.address, { method: this.#config.method, headers, body, dispatcher: this.#agent, signal });
+        const text = await response.body.text();
+        return resultForHttpStatus(response.statusCode, response.headers['retry-after'], text);
       });
-      const text = await response.body.text();
-      return resultForHttpStatus(response.statusCode, response.headers['retry-after'], text);
     } catch (error) {
       return resultForTransportError(error);
     }

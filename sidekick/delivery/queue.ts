@@ -1,5 +1,6 @@
 import type { DeliveryResult, Output } from '../../outputs/output.js';
 import type { Logger } from '../../common/logger.js';
+import { withTimeout } from '../../common/abort.js';
 import type { Outbox, PendingDelivery, Settlement } from '../outbox/store.js';
 import type { SidekickMetrics } from '../metrics.js';
 import { retryDelay, type BackoffPolicy } from './backoff.js';
@@ -119,13 +120,10 @@ export class DeliveryQueue {
 
   private async send(batch: PendingDelivery[]): Promise<void> {
     const started = performance.now();
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.policy.sendTimeoutMs)]);
     let results: DeliveryResult[];
     try {
-      results = await this.output.send(
-        batch.map((item) => item.alert),
-        { signal, log: this.log },
-      );
+      const alerts = batch.map((item) => item.alert);
+      results = await withTimeout(this.abort.signal, this.policy.sendTimeoutMs, (signal) => this.output.send(alerts, { signal, log: this.log }));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       results = batch.map((): DeliveryResult => ({ status: 'retryable', reason }));

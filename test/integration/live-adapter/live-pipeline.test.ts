@@ -127,7 +127,8 @@ describe('live pipeline on this kernel', () => {
     // The child holds the connection open until told to exit, so /proc still shows its socket.
     const child = spawn('/bin/bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; read -t 20 line`], { stdio: ['pipe', 'ignore', 'ignore'] });
     try {
-      const connect = await until(() => events.find((e) => e.type === 'connect' && e.thread?.pid === child.pid), 'the connect');
+      // Only the TCP connect: the shell may first connect to a unix socket (nscd, systemd-resolved).
+      const connect = await until(() => events.find((e) => e.type === 'connect' && e.thread?.pid === child.pid && e.fd?.type === 'ipv4'), 'the connect');
       const peer = await until(() => accepted[0], 'the accepted connection');
       expect(get(connect, 'proc.name')).toBe('bash');
       expect(get(connect, 'fd.type')).toBe('ipv4');

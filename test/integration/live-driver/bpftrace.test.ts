@@ -82,7 +82,9 @@ describe('live bpftrace driver on this kernel', () => {
     const child = execFile('python3', ['-c', script]);
     await new Promise((resolve) => child.on('close', resolve));
     server.close();
-    const connect = await until(() => findSyscall(child.pid, 'connect'), 'the connect');
+    // Name lookups may connect to a unix socket first (nscd, systemd-resolved): find the inet one.
+    const toServer = (r: LiveSyscall): boolean => (r.args.get(1) as { family?: string } | undefined)?.family === 'inet';
+    const connect = await until(() => findSyscall(child.pid, 'connect', toServer), 'the connect');
     expect(connect.ret).toBe(0);
     expect(connect.args.get(1)).toEqual({ family: 'inet', ip: '127.0.0.1', port });
   });
