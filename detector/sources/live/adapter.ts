@@ -8,9 +8,7 @@
  * Events that synthesize process state (the child's `clone`) read the parent from the context, so
  * each record's events must go through the StateParser before the next record is adapted.
  */
-import { readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { kernelOpenFlagsToPpm, namedCgroups, parseProcCgroup, readCgroupControllers, readSocketTables, type ThreadInfo } from '../../state/index.js';
+import { kernelOpenFlagsToPpm, type ThreadInfo } from '../../state/index.js';
 import { EVENT_LAYOUTS, isUsableLayout, type EventLayout, type ParamLayout } from '../syscall/layouts.js';
 import type { ParamValue, SockAddr, SockTuple, SyscallEvent } from '../syscall/event.js';
 import type { SyscallContext } from '../syscall/context.js';
@@ -18,6 +16,7 @@ import { FLAG_TABLES } from '../syscall/flag-tables.js';
 import { SYSCALL_NAMES } from '../syscall/syscall-names.js';
 import { PROBES_BY_NAME } from './probes.js';
 import { MonotonicClock } from './clock.js';
+import { ProcHostFacts, type HostFacts } from './host-facts.js';
 import type { LiveExit, LiveFork, LiveRecord, LiveSockAddr, LiveSyscall } from './records.js';
 
 /** Adapter settings. */
@@ -27,6 +26,8 @@ export interface LiveEventAdapterOptions {
   procRoot?: string;
   /** Names for a cgroup v2 membership (default: the host's v2 controllers; see readCgroupControllers). */
   cgroupControllers?: readonly string[];
+  /** Answers those lookups instead of `procRoot` (a recording's answers, when replaying one). */
+  host?: HostFacts;
 }
 
 /** Thrown for a record the adapter cannot place in any layout (a driver/adapter version mismatch). */
@@ -101,6 +102,8 @@ const FLAG_CONVERTERS = new Map<readonly (readonly [string, number])[] | undefin
   [FLAG_TABLES.execveat_flags, (v) => mapBits(v, [[0x1000, 1], [0x100, 2]])],
   [FLAG_TABLES.linkat_flags, (v) => mapBits(v, [[0x400, 1024], [0x1000, 4096]])],
   [FLAG_TABLES.unlinkat_flags, (v) => mapBits(v, [[0x200, 512]])],
+  // openat2's RESOLVE_* bits: kernel NO_XDEV, NO_MAGICLINKS, NO_SYMLINKS, BENEATH, IN_ROOT, CACHED.
+  [FLAG_TABLES.openat2_flags, (v) => mapBits(v, [[0x1, 16], [0x2, 4], [0x4, 8], [0x8, 1], [0x10, 2], [0x20, 32]])],
   [FLAG_TABLES.ptrace_requests, (v) => PTRACE_TO_PPM.get(v) ?? PPM_PTRACE_UNKNOWN],
   [FLAG_TABLES.mount_flags, (v) => ((v & MS_MGC_MSK) >>> 0 === MS_MGC_VAL ? v & ~MS_MGC_MSK : v) >>> 0],
 ]);
@@ -127,16 +130,14 @@ function nulJoined(items: readonly string[]): Uint8Array {
 export class LiveEventAdapter {
   private num = 0;
   private readonly clock: MonotonicClock;
-  private readonly procRoot: string;
-  private readonly controllers: readonly string[];
+  private readonly host: HostFacts;
 
   constructor(
     readonly ctx: SyscallContext,
     options: LiveEventAdapterOptions = {},
   ) {
     this.clock = options.clock ?? new MonotonicClock();
-    this.procRoot = options.procRoot ?? '/proc';
-    this.controllers = options.cgroupControllers ?? readCgroupControllers();
+    this.host = options.host ?? new ProcHostFacts(options.procRoot, options.cgroupControllers);
   }
 
   /** The events one record stands for, in order (an enter event precedes its exit when needed). */
@@ -209,20 +210,13 @@ export class LiveEventAdapter {
     if (like.family === 'unix') return { family: 'unix', path: '' };
     const any: LiveSockAddr = like.family === 'inet6' ? { family: 'inet6', ip: '::', port: 0 } : { family: 'inet', ip: '0.0.0.0', port: 0 };
     if (like.family === 'other' || fd < 0) return any;
-    try {
-      const link = readlinkSync(join(this.procRoot, String(pid), 'fd', String(fd)));
-      const m = /^socket:\[(\d+)\]$/.exec(link);
-      const found = m?.[1] ? lookupSocket(this.procRoot, pid, m[1], like.family) : undefined;
-      return found ?? any;
-    } catch {
-      return any;
-    }
+    return this.host.socketEnd(pid, fd, like) ?? any;
   }
 
   /** execve/execveat exit parameters from the exec details and, while readable, /proc/<pid>. */
   private execParams(r: LiveSyscall): Record<string, ParamValue> {
     const argv = r.exec?.argv ?? [];
-    const proc = readProc(this.procRoot, r.pid, this.controllers);
+    const proc = this.host.process(r.pid);
     return {
       exe: argv[0] ?? r.exec?.path ?? '',
       args: nulJoined(argv.slice(1)),
@@ -259,7 +253,7 @@ export class LiveEventAdapter {
     if (known && !known.incomplete) return [];
     const parent: ThreadInfo | undefined = this.ctx.threads.get(r.parentTid);
     const main = parent ? this.ctx.threads.mainThread(parent) : undefined;
-    const tgid = readTgid(this.procRoot, r.childTid);
+    const tgid = this.host.tgid(r.childTid);
     // A child whose /proc entry is already gone is taken for a process: fork is far more common than
     // a thread that exits before we look, and a process is the safer guess for proc.* fields.
     const isThread = tgid !== undefined && tgid !== r.childTid;
@@ -293,50 +287,4 @@ function tuple(src: LiveSockAddr, dst: LiveSockAddr): SockTuple | null {
   if (dst.family === 'other') return { family: 'other', code: dst.code };
   if (src.family !== dst.family) return null;
   return { family: dst.family, sip: src.ip, sport: src.port, dip: dst.ip, dport: dst.port };
-}
-
-interface ProcDetails {
-  cwd?: string;
-  cgroups?: [string, string][];
-  env?: string[];
-  tty?: number;
-  pgid?: number;
-}
-
-function tryRead<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch {
-    return undefined;
-  }
-}
-
-/** What /proc still says about a process; each piece independently absent once it is gone. */
-function readProc(root: string, pid: number, controllers: readonly string[]): ProcDetails {
-  const dir = join(root, String(pid));
-  const out: ProcDetails = {};
-  out.cwd = tryRead(() => readlinkSync(join(dir, 'cwd')));
-  out.cgroups = tryRead(() => namedCgroups(parseProcCgroup(readFileSync(join(dir, 'cgroup'), 'utf8')), controllers));
-  out.env = tryRead(() => readFileSync(join(dir, 'environ'), 'utf8').split('\0').filter((s) => s !== ''));
-  const stat = tryRead(() => readFileSync(join(dir, 'stat'), 'utf8'));
-  // Fields after the parenthesised comm (which may itself contain spaces and parentheses).
-  const rest = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-  if (rest && rest.length > 4) {
-    out.pgid = Number(rest[2]);
-    out.tty = Number(rest[4]);
-  }
-  return out;
-}
-
-function readTgid(root: string, tid: number): number | undefined {
-  const status = tryRead(() => readFileSync(join(root, String(tid), 'status'), 'utf8'));
-  const m = status ? /^Tgid:\s*(\d+)/m.exec(status) : null;
-  return m?.[1] ? Number(m[1]) : undefined;
-}
-
-/** A socket's local address by inode, from the process's network namespace tables. */
-function lookupSocket(root: string, pid: number, inode: string, family: 'inet' | 'inet6'): LiveSockAddr | undefined {
-  const s = readSocketTables(join(root, String(pid)), new Set([family === 'inet' ? 'ipv4' : 'ipv6'])).get(inode);
-  if (!s?.local || (s.type !== 'ipv4' && s.type !== 'ipv6')) return undefined;
-  return { family: s.type === 'ipv4' ? 'inet' : 'inet6', ...s.local };
 }

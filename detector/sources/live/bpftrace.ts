@@ -1,5 +1,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { STRING_LIMIT } from './limits.js';
+
+// Pages of the per-CPU ring buffer bpftrace reads events from (its default is 64, 256 KiB): 4 MiB per
+// CPU absorbs the bursts of a busy host that would otherwise be dropped before bpftrace reads them.
+const PERF_RING_PAGES = 1024;
 import { LineAssembler, type LineStats } from './lines.js';
 import { livePreflight } from './preflight.js';
 import { bpftraceProgram } from './program.js';
@@ -12,10 +20,10 @@ export interface BpftraceDriverOptions {
   syscalls: Iterable<string>;
   /** The bpftrace executable (default: `bpftrace` on PATH). */
   bpftrace?: string;
+  /** Sees every output line as bpftrace printed it (benchmarks keep them to replay the parse stages). */
+  onLine?: (line: string) => void;
 }
 
-/** bpftrace's longest string (it refuses more); longer paths are cut to this many bytes. */
-const STRING_LIMIT = 200;
 
 /**
  * Runs bpftrace with the program generated for the needed syscalls and yields what it reports.
@@ -59,8 +67,21 @@ export class BpftraceDriver {
     if (problems.length > 0) {
       throw new SakerError(problems[0]!.code, problems.map((p) => p.message).join('; '));
     }
-    const child = spawn(this.options.bpftrace ?? 'bpftrace', ['-f', 'json', '-e', this.program], {
-      env: { ...process.env, BPFTRACE_STRLEN: String(STRING_LIMIT) },
+    // The program goes in a file, not `-e`: with every syscall probed it outgrows the kernel's 128 KiB
+    // limit on one command-line argument (spawn fails with E2BIG).
+    const programDir = mkdtempSync(join(tmpdir(), 'saker-bpftrace-'));
+    const programFile = join(programDir, 'saker.bt');
+    writeFileSync(programFile, this.program, { mode: 0o600 });
+    try {
+      yield* this.run(programFile);
+    } finally {
+      rmSync(programDir, { recursive: true, force: true });
+    }
+  }
+
+  private async *run(programFile: string): AsyncGenerator<LiveRecord> {
+    const child = spawn(this.options.bpftrace ?? 'bpftrace', ['-f', 'json', programFile], {
+      env: { ...process.env, BPFTRACE_STRLEN: String(STRING_LIMIT), BPFTRACE_PERF_RB_PAGES: String(PERF_RING_PAGES) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -74,6 +95,7 @@ export class BpftraceDriver {
     let isReady = false;
     let marker: NodeJS.Timeout | undefined;
     for await (const line of createInterface({ input: child.stdout! })) {
+      this.options.onLine?.(line);
       const record = this.assembler.push(line);
       if (!isReady && marker === undefined && this.assembler.stats.attachedProbes > 0) {
         marker = setInterval(() => {

@@ -12,3 +12,5 @@ export type { LiveRecord, LiveSyscall, LiveFork, LiveExit, LiveSockAddr } from '
 export { LiveEventAdapter, LiveAdapterError } from './adapter.js';
 export type { LiveEventAdapterOptions } from './adapter.js';
 export { MonotonicClock } from './clock.js';
+export { ProcHostFacts } from './host-facts.js';
+export type { HostFacts, ProcDetails } from './host-facts.js';

@@ -1,3 +1,4 @@
+import { CHUNK_BYTES, MAX_STRING_CHUNKS, STRING_LIMIT, TRUNCATION_MARK } from './limits.js';
 import { NUMERIC_KINDS, PROBES_BY_NAME, type ArgKind } from './probes.js';
 import type { LiveRecord, LiveSockAddr, LiveSyscall } from './records.js';
 
@@ -9,10 +10,14 @@ export interface LineStats {
   lost: number;
   /** Probes bpftrace reports attached; 0 until it has started tracing. */
   attachedProbes: number;
+  /** Strings (paths, exec paths, argument lists) too long to read whole: reported with TRUNCATION_MARK. */
+  truncated: number;
 }
 
 interface Pending {
   args: Map<number, number | string | LiveSockAddr>;
+  /** Per string argument: chunks read so far while each was full; absent once one was not. */
+  fullChunks?: Map<number, number>;
   execPath?: string;
   argv?: string[];
 }
@@ -28,6 +33,23 @@ const SOCKET_FAMILIES: ReadonlyMap<number, 'inet' | 'inet6' | 'unix'> = new Map(
   [10, 'inet6'],
   [1, 'unix'],
 ]);
+
+/**
+ * Whether a chunk filled its read. Bytes that are not UTF-8 reach us as U+FFFD, which may stand for
+ * fewer bytes than it takes; a chunk ending in one counts as full when it is within a character of it.
+ */
+function isFullChunk(text: string): boolean {
+  const bytes = Buffer.byteLength(text);
+  return bytes >= CHUNK_BYTES || (text.endsWith('\uFFFD') && bytes >= CHUNK_BYTES - 3);
+}
+
+/** How `bpftrace -f json` starts a printf line. */
+const PRINTF_PREFIX = '{"type": "printf", "data": "';
+
+/** Per probe: the indexes of its numeric arguments, printed on the header line in this order. */
+const NUMERIC_ARGS: ReadonlyMap<string, readonly number[]> = new Map(
+  [...PROBES_BY_NAME.values()].map((probe) => [probe.name, probe.args.flatMap((arg, i) => (NUMERIC_KINDS.has(arg.kind) ? [i] : []))]),
+);
 
 /** Splits `text` at the first `count` spaces; the last part keeps any further spaces. */
 function splitHead(text: string, count: number): string[] | undefined {
@@ -76,12 +98,18 @@ export function decodeArgs(rendered: string): string[] {
  * until it arrives.
  */
 export class LineAssembler {
-  readonly stats: LineStats = { lines: 0, malformed: 0, lost: 0, attachedProbes: 0 };
+  readonly stats: LineStats = { lines: 0, malformed: 0, lost: 0, attachedProbes: 0, truncated: 0 };
   private readonly pending = new Map<number, Pending>();
 
   /** Feeds one line of `bpftrace -f json` output; returns the record it completes, if any. */
   push(line: string): LiveRecord | undefined {
     this.stats.lines++;
+    // Most lines are a printf with nothing escaped: their text is the bytes between the quotes.
+    if (line.startsWith(PRINTF_PREFIX) && line.endsWith('"}') && !line.includes('\\')) {
+      const record = this.parse(line.slice(PRINTF_PREFIX.length, -2));
+      if (record === null) this.stats.malformed++;
+      return record ?? undefined;
+    }
     let message: { type?: unknown; data?: unknown };
     try {
       message = JSON.parse(line) as { type?: unknown; data?: unknown };
@@ -101,6 +129,13 @@ export class LineAssembler {
     const record = this.parse(message.data);
     if (record === null) this.stats.malformed++;
     return record ?? undefined;
+  }
+
+  /** The text, with TRUNCATION_MARK and counted when it was cut. */
+  private marked(text: string, cut: boolean): string {
+    if (!cut) return text;
+    this.stats.truncated++;
+    return text + TRUNCATION_MARK;
   }
 
   /** Threads with lines waiting for their header (bounded by the number of live threads). */
@@ -123,7 +158,24 @@ export class LineAssembler {
       case 'S': {
         const parts = splitHead(data, 3);
         if (!parts) return null;
-        this.pendingFor(Number(parts[1])).args.set(Number(parts[2]), parts[3] as string);
+        const entry = this.pendingFor(Number(parts[1]));
+        const text = parts[3] as string;
+        entry.args.set(Number(parts[2]), text);
+        if (isFullChunk(text)) (entry.fullChunks ??= new Map()).set(Number(parts[2]), 1);
+        return undefined;
+      }
+      case 'C': {
+        const parts = splitHead(data, 4);
+        if (!parts) return null;
+        const entry = this.pendingFor(Number(parts[1]));
+        const index = Number(parts[2]);
+        const text = parts[4] as string;
+        const sofar = entry.args.get(index);
+        // Only the chunk right after a full one continues the string; others are stale memory.
+        if (typeof sofar !== 'string' || entry.fullChunks?.get(index) !== Number(parts[3])) return undefined;
+        entry.args.set(index, sofar + text);
+        if (isFullChunk(text)) entry.fullChunks.set(index, Number(parts[3]) + 1);
+        else entry.fullChunks.delete(index);
         return undefined;
       }
       case 'N': {
@@ -143,13 +195,18 @@ export class LineAssembler {
       case 'E': {
         const parts = splitHead(data, 2);
         if (!parts) return null;
-        this.pendingFor(Number(parts[1])).execPath = parts[2];
+        // The exec path is one read of a kernel string: a full read may have been cut.
+        this.pendingFor(Number(parts[1])).execPath = this.marked(parts[2] as string, isFullChunk(parts[2] as string));
         return undefined;
       }
       case 'A': {
-        const parts = splitHead(data, 2);
+        const parts = splitHead(data, 3);
         if (!parts) return null;
-        this.pendingFor(Number(parts[1])).argv = decodeArgs(parts[2] as string);
+        const argv = decodeArgs(parts[3] as string);
+        // bpftrace reads at most one buffer of the argument block; the printed length says if it was all.
+        const cut = Number(parts[2]) > STRING_LIMIT && argv.length > 0;
+        if (cut) argv[argv.length - 1] = this.marked(argv[argv.length - 1] as string, true);
+        this.pendingFor(Number(parts[1])).argv = argv;
         return undefined;
       }
       case 'H':
@@ -174,13 +231,18 @@ export class LineAssembler {
     const name = data.slice(2, data.indexOf(' ', 2));
     const probe = PROBES_BY_NAME.get(name);
     if (!probe) return null;
-    const intIndexes = probe.args.flatMap((arg, i) => (NUMERIC_KINDS.has(arg.kind) ? [i] : []));
+    const intIndexes = NUMERIC_ARGS.get(name) ?? [];
     const parts = splitHead(data, 10 + intIndexes.length);
     if (!parts) return null;
     const [, , tid, pid, ppid, uid, gid, loginuid, ret, ktime] = parts.map((p, i) => (i >= 2 && i <= 8 ? Number(p) : p));
     const pending = this.pending.get(tid as number);
     this.pending.delete(tid as number);
     const args = pending?.args ?? new Map<number, number | string | LiveSockAddr>();
+    // A string whose last possible chunk was still full did not end there.
+    for (const [index, chunks] of pending?.fullChunks ?? []) {
+      const text = args.get(index);
+      if (chunks >= MAX_STRING_CHUNKS && typeof text === 'string') args.set(index, this.marked(text, true));
+    }
     intIndexes.forEach((argIndex, i) => {
       const value = Number(parts[10 + i]);
       const narrow = NARROW[probe.args[argIndex]?.kind ?? 'long'];

@@ -19,6 +19,8 @@ export interface ProbeArg {
   /** The tracepoint field (see /sys/kernel/tracing/events/syscalls/sys_enter_<name>/format). */
   field: string;
   kind: ArgKind;
+  /** A bpftrace expression to read instead of `args-><field>`: a member of a struct the field points to. */
+  read?: string;
 }
 
 export interface SyscallProbe {
@@ -35,13 +37,15 @@ const int = (name: string, field = name): ProbeArg => ({ name, field, kind: 'int
 const uint = (name: string, field = name): ProbeArg => ({ name, field, kind: 'uint' });
 const long = (name: string, field = name): ProbeArg => ({ name, field, kind: 'long' });
 const str = (name: string, field = name): ProbeArg => ({ name, field, kind: 'str' });
+/** A member of openat2's `struct open_how`, read from the caller's memory on enter. */
+const openHow = (name: string, kind: ArgKind = 'long'): ProbeArg => ({ name, field: 'how', kind, read: `((struct open_how *)uptr(args->how))->${name}` });
 
 export const SYSCALL_PROBES: readonly SyscallProbe[] = [
   { name: 'execve', args: [str('filename')], execArgs: true },
   { name: 'execveat', args: [int('dirfd', 'fd'), str('pathname', 'filename'), int('flags')], execArgs: true },
   { name: 'open', args: [str('name', 'filename'), int('flags'), uint('mode')] },
   { name: 'openat', args: [int('dirfd', 'dfd'), str('name', 'filename'), int('flags'), uint('mode')] },
-  { name: 'openat2', args: [int('dirfd', 'dfd'), str('name', 'filename')] },
+  { name: 'openat2', args: [int('dirfd', 'dfd'), str('name', 'filename'), openHow('flags'), openHow('mode', 'uint'), openHow('resolve')] },
   { name: 'connect', args: [int('fd'), { name: 'addr', field: 'uservaddr', kind: 'sockaddr' }] },
   { name: 'accept', args: [int('fd')], exitSockaddr: 'upeer_sockaddr' },
   { name: 'accept4', args: [int('fd'), int('flags')], exitSockaddr: 'upeer_sockaddr' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LineAssembler, bpftraceProgram, decodeArgs, PROBES_BY_NAME } from '../../../detector/sources/live/index.js';
+import { MAX_STRING_CHUNKS, TRUNCATION_MARK } from '../../../detector/sources/live/limits.js';
 
 const printf = (data: string) => JSON.stringify({ type: 'printf', data });
 
@@ -55,9 +56,47 @@ describe('LineAssembler', () => {
   it('attaches the new program’s path and arguments to a successful exec', () => {
     const lines = new LineAssembler();
     lines.push(printf('E 9 /usr/bin/python3'));
-    lines.push(printf('A 9 python3\\x00-c\\x00print("hi there")\\x00\\xc3\\xa9\\x00'));
+    lines.push(printf('A 9 32 python3\\x00-c\\x00print("hi there")\\x00\\xc3\\xa9\\x00'));
     const record = lines.push(printf('H execve 9 9 1 0 0 0 0 1 python3'));
     expect(record?.kind === 'syscall' && record.exec).toEqual({ path: '/usr/bin/python3', argv: ['python3', '-c', 'print("hi there")', 'é'] });
+  });
+
+  it('reassembles a long path from its 199-byte chunks, ignoring a chunk read past a shorter string', () => {
+    const lines = new LineAssembler();
+    const a = `/${'a'.repeat(198)}`;
+    const b = 'b'.repeat(199);
+    lines.push(printf(`S 5 0 ${a}`));
+    lines.push(printf(`C 5 0 1 ${b}`));
+    lines.push(printf('C 5 0 2 /tail'));
+    // Stale memory after the end: the previous chunk was not full, so this is not part of the path.
+    lines.push(printf('C 5 0 3 junk'));
+    lines.push(printf('S 5 1 /short'));
+    lines.push(printf('C 5 1 1 junk'));
+    const record = lines.push(printf('H rename 5 5 1 0 0 0 0 1 mv'));
+    expect(record?.kind === 'syscall' && [record.args.get(0), record.args.get(1)]).toEqual([`${a}${b}/tail`, '/short']);
+    expect(lines.stats.truncated).toBe(0);
+  });
+
+  it('marks a string still going after the last chunk as truncated, never as complete', () => {
+    const lines = new LineAssembler();
+    const chunk = 'x'.repeat(199);
+    lines.push(printf(`S 6 1 ${chunk}`));
+    for (let k = 1; k < MAX_STRING_CHUNKS; k++) lines.push(printf(`C 6 1 ${k} ${chunk}`));
+    const record = lines.push(printf('H openat 6 6 1 0 0 0 -36 1 -100 0 0 a'));
+    const name = record?.kind === 'syscall' ? String(record.args.get(1)) : '';
+    expect(name.endsWith(TRUNCATION_MARK)).toBe(true);
+    expect(name.length).toBe(199 * MAX_STRING_CHUNKS + TRUNCATION_MARK.length);
+    expect(lines.stats.truncated).toBe(1);
+  });
+
+  it('marks an exec path or argument block longer than one read as truncated', () => {
+    const lines = new LineAssembler();
+    lines.push(printf(`E 9 /${'p'.repeat(198)}`));
+    lines.push(printf(`A 9 311 true\\x00${'y'.repeat(195)}`));
+    const record = lines.push(printf('H execve 9 9 1 0 0 0 0 1 true'));
+    expect(record?.kind === 'syscall' && record.exec?.path.endsWith(TRUNCATION_MARK)).toBe(true);
+    expect(record?.kind === 'syscall' && record.exec?.argv).toEqual(['true', `${'y'.repeat(195)}${TRUNCATION_MARK}`]);
+    expect(lines.stats.truncated).toBe(2);
   });
 
   it('keeps a failed exec’s attempted path and attaches no program', () => {
@@ -83,7 +122,7 @@ describe('LineAssembler', () => {
     lines.push(printf('H openat 1 1'));
     lines.push(JSON.stringify({ type: 'lost_events', data: { events: 17 } }));
     lines.push(JSON.stringify({ type: 'attached_probes', data: { probes: 30 } }));
-    expect(lines.stats).toEqual({ lines: 6, malformed: 4, lost: 17, attachedProbes: 30 });
+    expect(lines.stats).toEqual({ lines: 6, malformed: 4, lost: 17, attachedProbes: 30, truncated: 0 });
   });
 
   it('takes a newline inside a string as data, never as a new line', () => {
@@ -112,5 +151,13 @@ describe('bpftraceProgram', () => {
       'tracepoint:sched:sched_process_fork',
       'tracepoint:sched:sched_process_exit',
     ]);
+  });
+
+  it('reads every chunk a path can need, and openat2 flags from its struct open_how', () => {
+    const program = bpftraceProgram(['openat2'].map((name) => PROBES_BY_NAME.get(name)!));
+    const chunks = [...program.matchAll(/printf\("C %d 1 (\d+) %s"/g)].map((m) => Number(m[1]));
+    expect(chunks).toEqual(Array.from({ length: MAX_STRING_CHUNKS - 1 }, (_, i) => i + 1));
+    expect(199 * MAX_STRING_CHUNKS).toBeGreaterThanOrEqual(4095);
+    for (const member of ['flags', 'mode', 'resolve']) expect(program).toContain(`((struct open_how *)uptr(args->how))->${member}`);
   });
 });
