@@ -15,5 +15,7 @@ export {
   parseProcCgroup,
 } from './container.js';
 export { ipv4ToString, ipv6ToString, isV4Mapped } from './ip.js';
+export type { LocalInterface } from './local-addresses.js';
+export { LocalAddresses, ipv6Words } from './local-addresses.js';
 export type { ProcSeedCounts, ProcSocket } from './proc-seed.js';
 export { seedFromProc, kernelOpenFlagsToPpm, parseHexEndpoint, readSocketTables, readCgroupControllers, namedCgroups } from './proc-seed.js';

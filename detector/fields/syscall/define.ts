@@ -18,6 +18,8 @@ export interface FieldDef {
   get?: (e: SyscallEvent) => FieldValue | undefined;
   /** For fields with an argument: validate it and return the extractor. */
   bind?: (arg: string | undefined) => Extractor<SyscallEvent>;
+  /** See FieldSpec.jsonValue: what output_fields carries instead of the extracted value. */
+  json?: (e: SyscallEvent) => FieldValue | undefined;
 }
 
 const NONE: FieldArgSpec = { kind: 'none' };
@@ -31,6 +33,7 @@ export function defineFields(defs: readonly FieldDef[]): FieldSpec<SyscallEvent>
     ...(d.multiValue ? { multiValue: d.multiValue } : {}),
     arg: d.arg ?? NONE,
     description: d.desc,
+    ...(d.json ? { jsonValue: d.json } : {}),
     bind(arg: string | undefined): Extractor<SyscallEvent> {
       if (d.bind) return d.bind(arg);
       if (arg !== undefined) throw new Error(`${d.name} takes no argument`);

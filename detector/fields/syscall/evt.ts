@@ -69,6 +69,9 @@ function ymd(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** Falco reports every text time field in output_fields as the event time in integer nanoseconds. */
+const eventNanos = (e: SyscallEvent): bigint => e.ts;
+
 function latency(e: SyscallEvent): bigint | undefined {
   if (e.dir === '>') return 0n;
   return e.enter ? e.ts - e.enter.ts : 0n;
@@ -100,22 +103,25 @@ const DEFS: FieldDef[] = [
   {
     name: 'evt.time',
     type: 'string',
+    json: eventNanos,
     desc: 'event timestamp, local time, HH:MM:SS.nnnnnnnnn',
     get: (e) => {
       const { d, ns } = localParts(e.ts);
       return `${hms(d)}.${ns}`;
     },
   },
-  { name: 'evt.time.s', type: 'string', desc: 'event timestamp, HH:MM:SS', get: (e) => hms(localParts(e.ts).d) },
+  { name: 'evt.time.s', type: 'string', json: eventNanos, desc: 'event timestamp, HH:MM:SS', get: (e) => hms(localParts(e.ts).d) },
   {
     name: 'evt.time.iso8601',
     type: 'string',
+    json: eventNanos,
     desc: 'event timestamp in ISO 8601 (UTC) with nanoseconds',
     get: (e) => `${new Date(Number(e.ts / 1_000_000n)).toISOString().slice(0, 19)}.${pad(Number(e.ts % NS), 9)}Z`,
   },
   {
     name: 'evt.datetime',
     type: 'string',
+    json: eventNanos,
     desc: 'event timestamp, local date and time',
     get: (e) => {
       const { d, ns } = localParts(e.ts);
@@ -125,6 +131,7 @@ const DEFS: FieldDef[] = [
   {
     name: 'evt.datetime.s',
     type: 'string',
+    json: eventNanos,
     desc: 'event timestamp, local date and time to the second',
     get: (e) => {
       const { d } = localParts(e.ts);

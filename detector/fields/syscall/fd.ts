@@ -98,15 +98,41 @@ function directoryOf(name: string): string {
   return pos < name.length - 1 ? name.slice(0, pos) : name;
 }
 
-/** Local/remote ends need the socket's role; unknown role leaves them unset. */
-function local(fd: FdInfo): [string, number] | undefined {
-  if (!fd.ip || fd.isServer === undefined) return undefined;
-  return fd.isServer ? [fd.ip.sip, fd.ip.sport] : [fd.ip.cip, fd.ip.cport];
+/**
+ * A server socket: bound to its own address, with no peer yet (libsinsp's SERVSOCK kind). It has no
+ * local/remote ends, and is the server end by definition.
+ */
+const isServerSocket = (fd: FdInfo): boolean => fd.ip !== undefined && fd.ip.cip === '';
+
+/** Whether an address is the machine's, seen from the event's thread (see LocalAddresses). */
+function isLocalAddress(e: SyscallEvent, fd: FdInfo, ip: string): boolean {
+  const family = fd.type === 'ipv6' ? 'ipv6' : 'ipv4';
+  return e.ctx.localAddresses.isLocal(ip, family, e.thread?.containerId ?? '', e.ctx.containers);
 }
 
-function remote(fd: FdInfo): [string, number] | undefined {
-  if (!fd.ip || fd.isServer === undefined) return undefined;
-  return fd.isServer ? [fd.ip.cip, fd.ip.cport] : [fd.ip.sip, fd.ip.sport];
+/**
+ * The local and remote ends of a connected socket, as libsinsp picks them: the client end is local
+ * when its address is one of the machine's, else the server end is. Unset for a socket no connect,
+ * accept or send has given a role yet, and for server sockets.
+ */
+function ends(e: SyscallEvent, fd: FdInfo): { local: [string, number]; remote: [string, number] } | undefined {
+  if (!isIp(fd) || !fd.ip || fd.isServer === undefined || isServerSocket(fd)) return undefined;
+  const client: [string, number] = [fd.ip.cip, fd.ip.cport];
+  const server: [string, number] = [fd.ip.sip, fd.ip.sport];
+  return isLocalAddress(e, fd, fd.ip.cip) ? { local: client, remote: server } : { local: server, remote: client };
+}
+
+/** The address libsinsp holds for a socket end no event has filled in yet: all zeros. */
+const UNSPECIFIED: Readonly<Record<string, string>> = { ipv4: '0.0.0.0', ipv6: '::' };
+
+/**
+ * `fd.is_server`: a server socket, or a socket whose server address is the machine's. A socket with
+ * no address yet tests the unspecified address, which shares ::1's /64 prefix: true for IPv6.
+ */
+function isServerEnd(e: SyscallEvent, fd: FdInfo): boolean {
+  if (!isIp(fd)) return false;
+  if (fd.ip && isServerSocket(fd)) return true;
+  return isLocalAddress(e, fd, fd.ip?.sip ?? UNSPECIFIED[fd.type] ?? '');
 }
 
 const DEFS: FieldDef[] = [
@@ -169,8 +195,8 @@ const DEFS: FieldDef[] = [
   // An empty client address means not known yet (a bound, unconnected server socket).
   { name: 'fd.cip', type: 'ipaddr', desc: 'client address', get: fdOf((fd) => fd.ip?.cip || undefined) },
   { name: 'fd.sip', type: 'ipaddr', desc: 'server address', get: fdOf((fd) => fd.ip?.sip) },
-  { name: 'fd.lip', type: 'ipaddr', desc: 'local address', get: fdOf((fd) => local(fd)?.[0]) },
-  { name: 'fd.rip', type: 'ipaddr', desc: 'remote address', get: fdOf((fd) => remote(fd)?.[0]) },
+  { name: 'fd.lip', type: 'ipaddr', desc: 'local address', get: fdOf((fd, e) => ends(e, fd)?.local[0]) },
+  { name: 'fd.rip', type: 'ipaddr', desc: 'remote address', get: fdOf((fd, e) => ends(e, fd)?.remote[0]) },
   {
     name: 'fd.port',
     type: 'uint',
@@ -187,8 +213,8 @@ const DEFS: FieldDef[] = [
     get: fdOf((fd) => (fd.type === 'unix' ? (fd.name !== '' ? 0 : undefined) : fd.ip?.cport)),
   },
   { name: 'fd.sport', type: 'uint', desc: 'server port', get: fdOf((fd) => fd.ip?.sport) },
-  { name: 'fd.lport', type: 'uint', desc: 'local port', get: fdOf((fd) => local(fd)?.[1]) },
-  { name: 'fd.rport', type: 'uint', desc: 'remote port', get: fdOf((fd) => remote(fd)?.[1]) },
+  { name: 'fd.lport', type: 'uint', desc: 'local port', get: fdOf((fd, e) => ends(e, fd)?.local[1]) },
+  { name: 'fd.rport', type: 'uint', desc: 'remote port', get: fdOf((fd, e) => ends(e, fd)?.remote[1]) },
   { name: 'fd.l4proto', type: 'string', desc: 'tcp, udp, icmp or raw', get: fdOf((fd) => fd.ip?.l4proto) },
   {
     name: 'fd.sockfamily',
@@ -196,7 +222,7 @@ const DEFS: FieldDef[] = [
     desc: "'ip' or 'unix'",
     get: fdOf((fd) => (isIp(fd) ? 'ip' : fd.type === 'unix' ? 'unix' : undefined)),
   },
-  { name: 'fd.is_server', type: 'bool', desc: 'true when this end is the server', get: fdOf((fd) => fd.isServer === true) },
+  { name: 'fd.is_server', type: 'bool', desc: 'true when the server end is on this machine', get: fdOf((fd, e) => isServerEnd(e, fd)) },
   {
     name: 'fd.uid',
     type: 'string',
@@ -225,8 +251,8 @@ const DEFS: FieldDef[] = [
   },
   { name: 'fd.cnet', type: 'ipnet', desc: 'client network (filter only)', get: fdOf((fd) => fd.ip?.cip || undefined) },
   { name: 'fd.snet', type: 'ipnet', desc: 'server network (filter only)', get: fdOf((fd) => fd.ip?.sip) },
-  { name: 'fd.lnet', type: 'ipnet', desc: 'local network (filter only)', get: fdOf((fd) => local(fd)?.[0]) },
-  { name: 'fd.rnet', type: 'ipnet', desc: 'remote network (filter only)', get: fdOf((fd) => remote(fd)?.[0]) },
+  { name: 'fd.lnet', type: 'ipnet', desc: 'local network (filter only)', get: fdOf((fd, e) => ends(e, fd)?.local[0]) },
+  { name: 'fd.rnet', type: 'ipnet', desc: 'remote network (filter only)', get: fdOf((fd, e) => ends(e, fd)?.remote[0]) },
   { name: 'fd.connected', type: 'bool', desc: 'true for connected sockets', get: fdOf((fd) => (isIp(fd) || fd.type === 'unix' ? fd.connected === true : undefined)) },
   { name: 'fd.name_changed', type: 'bool', desc: 'true when this event changed the fd name', get: (e) => e.fdNameChanged === true },
   // Domain names need a DNS cache Saker does not keep: always unset, never guessed.

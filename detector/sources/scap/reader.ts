@@ -1,15 +1,15 @@
 /**
  * Reads a libscap capture file (gzip-compressed or not): the section header, the metadata blocks that
- * precede the events, then the events one block at a time. Bad input never crashes the reader and never
+ * precede the events, then the events one block at a time, streamed from the file so that memory use
+ * is bounded by the largest block, not the file size. Bad input never crashes the reader and never
  * produces a wrong value: a malformed event block is skipped and counted, a file that ends mid-block
  * stops the stream and is reported as truncated, and a file that is not a capture is an error.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import type { GroupInfo, ThreadInfo, UserInfo } from '../../state/index.js';
 import type { SyscallContext, SyscallEvent } from '../syscall/index.js';
 import { BLOCK_TYPES, MAX_MAJOR_VERSION, SECTION_HEADER_BLOCK, SECTION_HEADER_MAGIC, type BlockType } from './blocks.js';
-import { Cursor } from './cursor.js';
+import { BlockStream, type Block } from './block-stream.js';
+import { FileSource, GunzipSource, MemorySource, type ByteSource } from './byte-source.js';
 import { ScapError, SCAP_ERRORS } from './errors.js';
 import { decodeEvent } from './event-block.js';
 import {
@@ -38,6 +38,8 @@ export interface ScapStats {
   truncated: boolean;
   /** Why the stream stopped early, when it did. */
   stopReason?: string;
+  /** Memory the read window took: about the read size or the largest block, never the file size. */
+  windowBytes: number;
 }
 
 /** Tables from the metadata blocks: the world as it was when the capture started. */
@@ -51,19 +53,33 @@ export interface ScapMetadata {
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
-const BLOCK_OVERHEAD = 12;
 /** A section header block: 8 bytes of block header, 16 of body, 4 of trailer. */
 const MIN_HEADER = 28;
 
-/** Reads a capture file from disk; see {@link ScapReader}. */
-export function openScapFile(path: string): ScapReader {
-  let bytes: Uint8Array;
+/** Reading options. */
+export interface ScapReadOptions {
+  /** Most bytes asked of the file (or inflater) per read; memory use is this plus the largest block. */
+  readSize?: number;
+}
+
+/** Opens a capture file for streaming; see {@link ScapReader}. The file is read as events are taken. */
+export function openScapFile(path: string, options: ScapReadOptions = {}): ScapReader {
+  const file = new FileSource(path);
+  const head = new Uint8Array(2);
+  let compressed: boolean;
   try {
-    bytes = readFileSync(path);
+    compressed = file.peek(head) === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   } catch (e) {
-    throw new ScapError(SCAP_ERRORS.READ, `cannot read ${path}: ${(e as Error).message}`, 0, { cause: e });
+    file.close();
+    throw e;
   }
-  return new ScapReader(bytes);
+  return new ScapReader(compressed ? new GunzipSource(file) : file, { ...options, compressed });
+}
+
+function sourceOf(bytes: Uint8Array): { source: ByteSource; compressed: boolean } {
+  const compressed = bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+  const raw = new MemorySource(bytes);
+  return { source: compressed ? new GunzipSource(raw) : raw, compressed };
 }
 
 export class ScapReader {
@@ -75,50 +91,39 @@ export class ScapReader {
     skippedBlocks: 0,
     corruptMetadata: 0,
     truncated: false,
+    windowBytes: 0,
   };
-  private readonly buf: Uint8Array;
-  private firstEventOffset: number;
+  private readonly blocks: BlockStream;
 
-  constructor(bytes: Uint8Array) {
-    this.buf = ScapReader.decompress(bytes);
-    if (this.buf !== bytes && this.buf.length < MIN_HEADER) {
+  /** Reads from bytes in memory (gzip-compressed or not), or from a byte source. */
+  constructor(input: Uint8Array | ByteSource, options: ScapReadOptions & { compressed?: boolean } = {}) {
+    const { source, compressed } = input instanceof Uint8Array ? sourceOf(input) : { source: input, compressed: options.compressed ?? false };
+    this.blocks = new BlockStream(source, options.readSize);
+    try {
+      this.metadata = this.readHeaderAndMetadata(compressed);
+      this.stats.windowBytes = this.blocks.windowBytes;
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  /** Releases the file handle (also done when the events are read to the end). */
+  close(): void {
+    this.blocks.close();
+  }
+
+  private readHeaderAndMetadata(compressed: boolean): ScapMetadata {
+    const blocks = this.blocks;
+    if (compressed && !blocks.ensure(MIN_HEADER)) {
       throw new ScapError(SCAP_ERRORS.TRUNCATED, 'compressed file ends before the section header', 0);
     }
-    const { metadata, offset } = this.readHeaderAndMetadata();
-    this.metadata = metadata;
-    this.firstEventOffset = offset;
-  }
-
-  private static decompress(bytes: Uint8Array): Uint8Array {
-    if (bytes[0] !== GZIP_MAGIC[0] || bytes[1] !== GZIP_MAGIC[1]) return bytes;
-    try {
-      return gunzipSync(bytes, { finishFlush: 2 /* Z_SYNC_FLUSH: keep what a cut-off gzip stream holds */ });
-    } catch (e) {
-      throw new ScapError(SCAP_ERRORS.READ, `cannot decompress: ${(e as Error).message}`, 0, { cause: e });
-    }
-  }
-
-  /** The block at `off`: its type and body bounds, or undefined when the file ends inside it. */
-  private block(off: number): { type: number; bodyStart: number; bodyEnd: number; next: number } | undefined {
-    if (off + 8 > this.buf.length) return undefined;
-    const view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    const type = view.getUint32(off, true);
-    const total = view.getUint32(off + 4, true);
-    if (total < BLOCK_OVERHEAD || off + total > this.buf.length) return undefined;
-    const trailer = view.getUint32(off + total - 4, true);
-    if (trailer !== total) {
-      throw new ScapError(SCAP_ERRORS.CORRUPT, `block trailer ${trailer} does not match its length ${total}`, off);
-    }
-    return { type, bodyStart: off + 8, bodyEnd: off + total - 4, next: off + total };
-  }
-
-  private readHeaderAndMetadata(): { metadata: ScapMetadata; offset: number } {
-    const shb = this.block(0);
-    if (this.buf.length < 8 || new DataView(this.buf.buffer, this.buf.byteOffset).getUint32(0, true) !== SECTION_HEADER_BLOCK) {
+    if (!blocks.ensure(8) || blocks.u32At(0) !== SECTION_HEADER_BLOCK) {
       throw new ScapError(SCAP_ERRORS.NOT_SCAP, 'not a capture file: no section header block', 0);
     }
+    const shb = blocks.peek();
     if (shb === undefined) throw new ScapError(SCAP_ERRORS.TRUNCATED, 'file ends inside the section header', 0);
-    const h = new Cursor(this.buf, shb.bodyStart, shb.bodyEnd);
+    const h = shb.body();
     if (h.u32('byte order magic') !== SECTION_HEADER_MAGIC) {
       throw new ScapError(SCAP_ERRORS.NOT_SCAP, 'not a capture file: bad byte-order magic (or big-endian)', 8);
     }
@@ -127,16 +132,17 @@ export class ScapReader {
     if (major > MAX_MAJOR_VERSION) {
       throw new ScapError(SCAP_ERRORS.NOT_SCAP, `capture format ${major}.${minor} is newer than this reader`, 12);
     }
+    blocks.consume(shb);
     const metadata: ScapMetadata = { version: { major, minor }, threads: [], users: [], groups: [], interfaces: [] };
     const byTid = new Map<number, ThreadInfo>();
-    let off = shb.next;
     for (;;) {
-      if (off === this.buf.length) return { metadata, offset: off };
-      const b = this.block(off);
-      if (b === undefined) throw new ScapError(SCAP_ERRORS.TRUNCATED, 'file ends inside a metadata block', off);
+      if (!blocks.ensure(1)) return metadata;
+      const b = blocks.peek();
+      if (b === undefined) throw new ScapError(SCAP_ERRORS.TRUNCATED, 'file ends inside a metadata block', blocks.offset);
       const bt = BLOCK_TYPES.get(b.type);
-      if (bt?.kind === 'event') return { metadata, offset: off };
-      const c = new Cursor(this.buf, b.bodyStart, b.bodyEnd);
+      // The first event block stays in the stream for events().
+      if (bt?.kind === 'event') return metadata;
+      const c = b.body();
       switch (bt?.kind) {
         case 'machine':
           metadata.machine = decodeMachine(c);
@@ -170,50 +176,61 @@ export class ScapReader {
         default:
           this.stats.skippedBlocks++;
       }
-      off = b.next;
+      blocks.consume(b);
     }
   }
 
   /**
    * The events, in file order, numbered from 1 as libsinsp numbers them. Each event points at `ctx`;
-   * the caller (normally the replay source) applies them to state. Can be iterated once.
+   * the caller (normally the replay source) applies them to state. Can be iterated once; the file is
+   * read as it goes and closed at the end.
    */
   *events(ctx: SyscallContext): Generator<SyscallEvent> {
-    let off = this.firstEventOffset;
     let num = 0;
-    while (off < this.buf.length) {
-      let b: ReturnType<ScapReader['block']>;
-      try {
-        b = this.block(off);
-      } catch (e) {
-        this.stop(`corrupt block framing at byte ${off}: ${(e as Error).message}`);
-        return;
+    try {
+      for (;;) {
+        const at = this.blocks.offset;
+        let b: Block | undefined;
+        try {
+          if (!this.blocks.ensure(1)) return;
+          b = this.blocks.peek();
+        } catch (e) {
+          // A block that cannot be framed, or a stream that stops inflating: what came before stands.
+          const what = e instanceof ScapError && e.code === SCAP_ERRORS.READ ? 'unreadable data' : 'corrupt block framing';
+          this.stop(`${what} at byte ${at}: ${(e as Error).message}`);
+          return;
+        }
+        if (b === undefined) {
+          this.stats.truncated = true;
+          this.stop(`file ends inside the block at byte ${at}`);
+          return;
+        }
+        const bt: BlockType | undefined = BLOCK_TYPES.get(b.type);
+        if (bt?.kind !== 'event') {
+          this.stats.skippedBlocks++;
+          this.blocks.consume(b);
+          continue;
+        }
+        let ev: ReturnType<typeof decodeEvent>;
+        try {
+          ev = decodeEvent(b.body(), bt, num + 1, ctx);
+        } catch {
+          this.stats.corruptEvents++;
+          this.blocks.consume(b);
+          continue;
+        }
+        this.blocks.consume(b);
+        this.stats.windowBytes = this.blocks.windowBytes;
+        if ('reason' in ev) {
+          this.stats.unknownEventTypes.set(ev.typeId, (this.stats.unknownEventTypes.get(ev.typeId) ?? 0) + 1);
+          continue;
+        }
+        num++;
+        this.stats.events++;
+        yield ev;
       }
-      if (b === undefined) {
-        this.stats.truncated = true;
-        this.stop(`file ends inside the block at byte ${off}`);
-        return;
-      }
-      off = b.next;
-      const bt: BlockType | undefined = BLOCK_TYPES.get(b.type);
-      if (bt?.kind !== 'event') {
-        this.stats.skippedBlocks++;
-        continue;
-      }
-      let ev: ReturnType<typeof decodeEvent>;
-      try {
-        ev = decodeEvent(new Cursor(this.buf, b.bodyStart, b.bodyEnd), bt, num + 1, ctx);
-      } catch {
-        this.stats.corruptEvents++;
-        continue;
-      }
-      if ('reason' in ev) {
-        this.stats.unknownEventTypes.set(ev.typeId, (this.stats.unknownEventTypes.get(ev.typeId) ?? 0) + 1);
-        continue;
-      }
-      num++;
-      this.stats.events++;
-      yield ev;
+    } finally {
+      this.close();
     }
   }
 

@@ -3,9 +3,9 @@
  * name), then yields its events with state applied, in order. Events libsinsp keeps to itself
  * (`procinfo`) update nothing visible and are not yielded, but keep their place in `evt.num`.
  */
-import { ipTupleName, UserTable, type ThreadInfo } from '../../state/index.js';
+import { ipTupleName, LocalAddresses, UserTable, type ThreadInfo } from '../../state/index.js';
 import { createContext, StateParser, withSlash, type SyscallContext, type SyscallEvent } from '../syscall/index.js';
-import { openScapFile, ScapReader, type ScapMetadata, type ScapStats } from './reader.js';
+import { openScapFile, ScapReader, type ScapMetadata, type ScapReadOptions, type ScapStats } from './reader.js';
 
 // Event types libsinsp consumes internally and never hands to filters or output.
 const HIDDEN = new Set(['procinfo', 'sysdigevent']);
@@ -20,13 +20,15 @@ export interface ScapReplay {
   events: Generator<SyscallEvent>;
 }
 
-/** Replays a capture given as bytes or a file path. */
-export function replayScap(input: string | Uint8Array): ScapReplay {
-  const reader = typeof input === 'string' ? openScapFile(input) : new ScapReader(input);
+/** Replays a capture given as bytes or a file path (read as the events are taken, not all at once). */
+export function replayScap(input: string | Uint8Array, options: ScapReadOptions = {}): ScapReplay {
+  const reader = typeof input === 'string' ? openScapFile(input, options) : new ScapReader(input, options);
   const users = new UserTable();
   for (const u of reader.metadata.users) users.addUser(u);
   for (const g of reader.metadata.groups) users.addGroup(g);
-  const ctx = createContext({ users, hostname: reader.metadata.machine?.hostname });
+  // The capture's interface list, not this host's, says which addresses were local (none without one).
+  const localAddresses = new LocalAddresses(reader.metadata.interfaces);
+  const ctx = createContext({ users, hostname: reader.metadata.machine?.hostname, localAddresses });
   seedThreads(ctx, reader.metadata.threads);
   const parser = new StateParser(ctx);
   function* run(): Generator<SyscallEvent> {

@@ -8,6 +8,7 @@ import { normalizePath } from './paths.js';
 import {
   blankThread,
   containerIdFromCgroups,
+  HOST_CONTAINER_ID,
   ipTupleName,
   parseCgroupList,
   type FdInfo,
@@ -22,6 +23,8 @@ import { applyContainerEvent } from './container-event.js';
 /** A uid/gid libsinsp reports for threads it created without credentials. */
 const UNKNOWN_ID = 0xffffffff;
 const AT_FDCWD = -100;
+// PPM execveat flag.
+const PPM_AT_EMPTY_PATH = 1;
 // PPM clone flags.
 const CL_CLONE_FILES = 1;
 const CL_CLONE_PARENT = 256;
@@ -35,6 +38,12 @@ const AF_INET = 2;
 const AF_INET6 = 10;
 const AF_NETLINK = 16;
 const EINPROGRESS = 115;
+
+/**
+ * Exit events that may follow another call's enter event: a successful execveat ends, on most
+ * architectures, with an execve exit (the kernel runs it as execve), as libsinsp pairs them.
+ */
+const ENTER_ALIASES: Readonly<Record<string, string>> = { execve: 'execveat' };
 
 type Handler = (p: StateParser, e: SyscallEvent, t: ThreadInfo) => void;
 
@@ -204,16 +213,59 @@ const cloneHandler: Handler = (p, e, t) => {
   p.ctx.threads.set(child);
 };
 
+/** What libsinsp records as the exepath it could not work out (it stores the text, not a blank). */
+const UNRESOLVED_EXEPATH = '<NA>';
+
+/**
+ * The executable an execveat ran, from its enter event: the file `dirfd` itself names with
+ * AT_EMPTY_PATH (fexecve), else the path resolved against `dirfd` (the cwd for AT_FDCWD). A path
+ * relative to an fd the table does not know, or a missing path, is unresolved, as in libsinsp.
+ */
+function execveatPath(p: StateParser, t: ThreadInfo, enter: SyscallEvent): string {
+  const dirfd = num(paramByName(enter, 'dirfd'));
+  const pathname = paramByName(enter, 'pathname');
+  const emptyPath = ((num(paramByName(enter, 'flags')) ?? 0) & PPM_AT_EMPTY_PATH) !== 0;
+  const path = emptyPath || typeof pathname !== 'string' ? '' : pathname;
+  if (path === '' && !emptyPath) return UNRESOLVED_EXEPATH;
+  if (path.startsWith('/')) return joinPath('', path);
+  let dir: string | undefined;
+  if (dirfd === undefined || dirfd === AT_FDCWD) dir = p.cwd(t);
+  else dir = t.fds.get(dirfd)?.name;
+  if (dir === undefined) return UNRESOLVED_EXEPATH;
+  return path === '' ? joinPath('', dir) : joinPath(dir, path);
+}
+
+/** The executable's full path: the driver's trusted path, else the caller's path, resolved. */
+function execPath(p: StateParser, e: SyscallEvent, t: ThreadInfo): string | undefined {
+  const trusted = paramByName(e, 'trusted_exepath');
+  if (typeof trusted === 'string' && trusted !== '') return trusted;
+  if (!e.enter) return undefined;
+  if (e.enter.type === 'execveat') return execveatPath(p, t, e.enter);
+  const filename = paramByName(e.enter, 'filename');
+  return typeof filename === 'string' && filename !== '' ? joinPath(p.cwd(t), filename) : undefined;
+}
+
 const execveHandler: Handler = (p, e, t) => {
   if (res(e) !== 0) return;
+  // Resolved before the process facts change and close-on-exec fds go: dirfd may be one of them.
+  const exepath = execPath(p, e, t);
   p.fillFromProcessParams(e, t);
-  // The file name the caller passed, resolved; newer drivers report the trusted path instead.
-  const trusted = paramByName(e, 'trusted_exepath');
-  const filename = e.enter ? paramByName(e.enter, 'filename') : undefined;
-  if (typeof trusted === 'string' && trusted !== '') t.exepath = trusted;
-  else if (typeof filename === 'string' && filename !== '') t.exepath = joinPath(p.cwd(t), filename);
+  if (exepath !== undefined) t.exepath = exepath;
   for (const [fd, info] of t.fds) if (info.openFlags & O_CLOEXEC) t.fds.delete(fd);
 };
+
+/**
+ * A set*id call that succeeded changes the calling thread's effective id (what `user.uid` and
+ * `group.gid` report) to the parameter that names it; -1 means "leave unchanged". The value is in
+ * the exit event on newer layouts and in the enter event on older ones.
+ */
+function setsId(field: 'uid' | 'gid', param: string): Handler {
+  return (p, e, t) => {
+    const id = num(arg(e, param));
+    if (res(e) !== 0 || id === undefined || id === -1 || id === UNKNOWN_ID) return;
+    t[field] = id >>> 0;
+  };
+}
 
 const HANDLERS: Readonly<Record<string, Handler>> = {
   open: openHandler,
@@ -306,22 +358,12 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   clone3: cloneHandler,
   execve: execveHandler,
   execveat: execveHandler,
-  setuid: (p, e, t) => {
-    const uid = num(arg(e, 'uid'));
-    if (res(e) === 0 && uid !== undefined) t.uid = uid;
-  },
-  setgid: (p, e, t) => {
-    const gid = num(arg(e, 'gid'));
-    if (res(e) === 0 && gid !== undefined) t.gid = gid;
-  },
-  setresuid: (p, e, t) => {
-    const uid = num(arg(e, 'euid'));
-    if (res(e) === 0 && uid !== undefined && uid !== -1 && uid !== UNKNOWN_ID) t.uid = uid;
-  },
-  setresgid: (p, e, t) => {
-    const gid = num(arg(e, 'egid'));
-    if (res(e) === 0 && gid !== undefined && gid !== -1 && gid !== UNKNOWN_ID) t.gid = gid;
-  },
+  setuid: setsId('uid', 'uid'),
+  setreuid: setsId('uid', 'euid'),
+  setresuid: setsId('uid', 'euid'),
+  setgid: setsId('gid', 'gid'),
+  setregid: setsId('gid', 'egid'),
+  setresgid: setsId('gid', 'egid'),
 };
 
 function containerThread(id: string): ThreadInfo {
@@ -362,6 +404,8 @@ export class StateParser {
     e.thread = t;
     if (e.dir === '>') this.onEnter(e, t);
     else this.onExit(e, t);
+    const id = t.containerId;
+    if (this.ctx.requestContainer !== undefined && id !== HOST_CONTAINER_ID && !this.ctx.containers.has(id)) this.ctx.requestContainer(id);
   }
 
   private onEnter(e: SyscallEvent, t: ThreadInfo): void {
@@ -382,7 +426,7 @@ export class StateParser {
 
   private onExit(e: SyscallEvent, t: ThreadInfo): void {
     const enter = this.pendingEnter.get(e.tid);
-    if (enter && enter.layout.name === e.layout.name) e.enter = enter;
+    if (enter && (enter.layout.name === e.layout.name || ENTER_ALIASES[e.layout.name] === enter.layout.name)) e.enter = enter;
     this.pendingEnter.delete(e.tid);
     if ((e.layout.flags & EVENT_FLAGS.USES_FD) !== 0 || e.type === 'close') {
       // Exit events name their fd only in the enter event: libsinsp uses the thread's last fd, which
@@ -487,6 +531,17 @@ export class StateParser {
     const gid = n('gid');
     if (uid !== undefined) t.uid = uid >>> 0;
     if (gid !== undefined) t.gid = gid >>> 0;
+    // Newer exec layouts: capabilities and the executable's inode (libsinsp's exe_* fields).
+    const big = (k: string): bigint | undefined => {
+      const v = paramByName(e, k);
+      return typeof v === 'number' || typeof v === 'bigint' ? BigInt(v) : undefined;
+    };
+    t.capInheritable = big('cap_inheritable') ?? t.capInheritable;
+    t.capPermitted = big('cap_permitted') ?? t.capPermitted;
+    t.capEffective = big('cap_effective') ?? t.capEffective;
+    t.exeIno = big('exe_ino') ?? t.exeIno;
+    t.exeInoCtime = big('exe_ino_ctime') ?? t.exeInoCtime;
+    t.exeInoMtime = big('exe_ino_mtime') ?? t.exeInoMtime;
     const vpid = n('vpid');
     const vtid = n('vtid');
     if (vpid !== undefined) t.vpid = vpid;

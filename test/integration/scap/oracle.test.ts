@@ -3,8 +3,8 @@
 // event in the file, enter and exit alike, including the ones neither hands out (procinfo).
 //
 // Known differences, kept out of the compared set (see the report in the commit message / issue #4):
-// - fd.is_server, fd.lport/rport/lip/rip: libsinsp decides which end is local from the capture's
-//   interface list; Saker uses the role the events show (connect = client, accept = server).
+// (fd.is_server and fd.lport/rport/lip/rip are compared: both sides decide which end is local from the
+// capture's interface list, as libsinsp does.)
 // - group.gid: sysdig 0.29 reads the 32-bit gid as 64 bits and prints garbage in the high half.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -19,7 +19,8 @@ const FIELDS = [
   'evt.num', 'evt.type', 'evt.dir', 'thread.tid', 'proc.name', 'proc.pname', 'proc.exe', 'proc.cmdline',
   'proc.args', 'proc.pid', 'proc.ppid', 'proc.cwd', 'proc.aname[2]', 'fd.name', 'fd.type', 'fd.typechar',
   'fd.num', 'fd.directory', 'fd.filename', 'fd.sip', 'fd.sport', 'fd.cip', 'fd.sockfamily', 'user.name',
-  'user.uid', 'container.id', 'evt.res', 'evt.rawres', 'evt.failed',
+  'user.uid', 'container.id', 'evt.res', 'evt.rawres', 'evt.failed', 'fd.is_server', 'fd.lip', 'fd.lport',
+  'fd.rip', 'fd.rport',
 ];
 const SEP = '\x1f';
 

@@ -162,7 +162,8 @@ describe('live event adapter', () => {
     expect(get(e, 'fd.num')).toBe(9);
     expect(get(e, 'fd.cip')).toBe('192.0.2.7');
     expect(get(e, 'fd.cport')).toBe(50000);
-    expect(get(e, 'fd.is_server')).toBe(true);
+    // The peer is not one of this host's addresses: it is the remote end (libsinsp's local/remote test).
+    expect(get(e, 'fd.rip')).toBe('192.0.2.7');
   });
 
   it('renders kernel ptrace requests and mount flags with the names Falco rules test', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SYSCALL_FIELDS, capsToString } from '../../../detector/fields/syscall/index.js';
 import {
   containerIdFromCgroupPath,
+  LocalAddresses,
   parsePasswd,
   ThreadTable,
   UserTable,
@@ -64,7 +65,9 @@ function get(e: SyscallEvent, name: string, arg?: string): unknown {
 function world(): { ctx: SyscallContext; parser: StateParser } {
   const users = new UserTable();
   for (const u of parsePasswd('root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n# comment\nbroken')) users.addUser(u);
-  const ctx = createContext({ threads: new ThreadTable(), users });
+  // The machine's own address, which makes it the local end of the connections below.
+  const localAddresses = new LocalAddresses([{ family: 'ipv4', address: '10.0.0.2' }]);
+  const ctx = createContext({ threads: new ThreadTable(), users, localAddresses });
   const init = blankThread(1);
   Object.assign(init, { ptid: 0, comm: 'systemd', exe: '/sbin/init', cwd: '/', uid: 0, gid: 0 });
   const sshd = blankThread(10);
