@@ -7,7 +7,7 @@ import { hostname as osHostname } from 'node:os';
 import { formatLocalClock, formatNanoTime, type Alert, type OutputFieldValue, type Priority } from '../../contract/index.js';
 import type { FieldTable } from './fields.js';
 import { RuleIndex, type RuleMatching } from './index-by-type/index.js';
-import { loadRules, type LoadedRule, type LoadResult, type RulesSource } from './loader/index.js';
+import { loadRules, type AvailablePlugin, type LoadedRule, type LoadResult, type RulesSource } from './loader/index.js';
 
 /** How an Engine loads and matches. */
 export interface EngineOptions {
@@ -21,6 +21,8 @@ export interface EngineOptions {
   ruleMatching?: RuleMatching;
   /** Falco's `time_format_iso_8601` for the time at the start of the text line. */
   timeFormatIso8601?: boolean;
+  /** Loaded plugins, for rules' `required_plugin_versions`; default: Saker's built-ins, any version. */
+  plugins?: readonly AvailablePlugin[];
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000`, Falco's `%evt.time.iso8601`. */
@@ -49,7 +51,7 @@ export class Engine {
    * file has an error the engine keeps no rules: a rule set is used whole or not at all.
    */
   loadRules(inputs: readonly (string | RulesSource)[]): LoadResult {
-    const { result, rules } = loadRules(inputs, { fieldTables: this.options.fieldTables });
+    const { result, rules } = loadRules(inputs, { fieldTables: this.options.fieldTables, plugins: this.options.plugins });
     this.loaded = rules;
     this.index = this.newIndex();
     for (const rule of rules) if (rule.enabled) this.index.add(rule);
@@ -76,7 +78,8 @@ export class Engine {
     const { text, fields } = rule.formatter.format(event);
     // Falco adds the prefix's time field to output_fields, as a number of nanoseconds.
     const timeField = iso ? 'evt.time.iso8601' : 'evt.time';
-    const output_fields: Record<string, OutputFieldValue> = { [timeField]: Number(nanos), ...fields };
+    // Epoch nanoseconds exceed 2^53: carried as bigint so no digit is lost (see contract/json.ts).
+    const output_fields: Record<string, OutputFieldValue> = { [timeField]: nanos, ...fields };
     return {
       time: formatNanoTime(nanos),
       rule: rule.name,

@@ -53,6 +53,12 @@ export interface FieldSpec<E> {
    * an argument it cannot accept.
    */
   bind(arg: string | undefined): Extractor<E>;
+  /**
+   * What `output_fields` carries for this field when it is not the extracted value, as libsinsp's
+   * `extract_as_js` does: the time fields print as text (`10:20:30.123456789`) but Falco's JSON alert
+   * reports them as the event's time in integer nanoseconds.
+   */
+  jsonValue?: Extractor<E>;
 }
 
 /** All fields of one event source, keyed by full name. */

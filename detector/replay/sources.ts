@@ -1,9 +1,13 @@
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../common/package-info.js';
-import { readAuditFile, AuditReadStats } from '../sources/k8s-audit/index.js';
-import { readCloudtrail, CloudtrailReadStats } from '../sources/cloudtrail/index.js';
+import { pino } from 'pino';
+import type { PluginEvent, PluginEventStream } from '../plugins/api.js';
+import { builtinPlugins } from '../plugins/builtin-registry.js';
+import { DEFAULT_RULES_BY_SOURCE } from '../plugins/default-rules.js';
+import type { PluginRegistry } from '../plugins/registry.js';
 import { replayScap } from '../sources/scap/index.js';
 import { isRuleEvent, type SyscallEvent } from '../sources/syscall/index.js';
+import { openRecording } from './recording.js';
 
 /** What a replay source reads and what it could not use. */
 export interface ReplayRun {
@@ -27,7 +31,30 @@ function describeSkips(skipped: ReadonlyMap<string, number>): string {
   return skipped.size === 0 ? 'none' : [...skipped].map(([reason, count]) => `${reason}: ${count}`).join(', ');
 }
 
-/** Every source `saker replay --source` accepts. */
+/** Replay reads through the plugin's own source, with the input as its open parameters. */
+function pluginReplaySource(registry: PluginRegistry, source: string): ReplaySource {
+  const entry = registry.sourcePlugin(source);
+  return {
+    source,
+    defaultRules: [DEFAULT_RULES_BY_SOURCE.get(source)].filter((file) => file !== undefined),
+    open(input) {
+      let stream: PluginEventStream | undefined;
+      async function* events(): AsyncGenerator<PluginEvent> {
+        if (entry?.plugin.source === undefined) return;
+        stream = await entry.plugin.source.open(input, { log: pino({ level: 'silent' }), datadir: '' });
+        yield* stream;
+      }
+      return { events: events(), skipped: () => describeSkips(stream?.skipped?.() ?? new Map()) };
+    },
+  };
+}
+
+/** A replay source per plugin source of `registry`. */
+function pluginReplaySources(registry: PluginRegistry): [string, ReplaySource][] {
+  return [...registry.fieldTables.keys()].map((source) => [source, pluginReplaySource(registry, source)]);
+}
+
+/** Every source `saker replay --source` accepts: syscall captures and the built-in plugin sources. */
 export const REPLAY_SOURCES: ReadonlyMap<string, ReplaySource> = new Map<string, ReplaySource>([
   [
     'syscall',
@@ -35,6 +62,8 @@ export const REPLAY_SOURCES: ReadonlyMap<string, ReplaySource> = new Map<string,
       source: 'syscall',
       defaultRules: [rules('saker_rules.yaml')],
       open(input) {
+        const recording = openRecording(input);
+        if (recording) return recording;
         const replay = replayScap(input);
         // Rules see exit events only (Falco since 0.42); enter events still update state.
         async function* events(): AsyncGenerator<SyscallEvent> {
@@ -57,26 +86,5 @@ export const REPLAY_SOURCES: ReadonlyMap<string, ReplaySource> = new Map<string,
       },
     },
   ],
-  [
-    'k8s_audit',
-    {
-      source: 'k8s_audit',
-      defaultRules: [rules('saker_k8s_audit_rules.yaml')],
-      open(input) {
-        const stats = new AuditReadStats();
-        return { events: readAuditFile(input, { stats }), skipped: () => describeSkips(stats.skipped) };
-      },
-    },
-  ],
-  [
-    'aws_cloudtrail',
-    {
-      source: 'aws_cloudtrail',
-      defaultRules: [rules('saker_cloudtrail_rules.yaml')],
-      open(input) {
-        const stats = new CloudtrailReadStats();
-        return { events: readCloudtrail(input, { stats }), skipped: () => describeSkips(stats.skipped) };
-      },
-    },
-  ],
+  ...pluginReplaySources(builtinPlugins()),
 ]);

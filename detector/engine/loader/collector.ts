@@ -8,6 +8,7 @@ import type { LoadContext } from './context.js';
 import { failIf, required } from './failure.js';
 import { isFieldDefined } from './field-names.js';
 import { isValidEntry, type ExceptionInfo, type ListInfo, type MacroInfo, type Ordered, type RuleInfo, type RuleUpdate } from './infos.js';
+import { DEFAULT_AVAILABLE_PLUGINS, type AvailablePlugin } from './plugin-requirements.js';
 import type { FileLoadResult } from './result.js';
 
 const SUPPORTED_OPERATORS: ReadonlySet<string> = new Set([...BINARY_OPERATORS, 'exists']);
@@ -49,7 +50,11 @@ export class Collector {
   readonly rules = new Indexed<RuleInfo>();
   private nextId = 0;
 
-  constructor(private readonly tables: FieldTables) {}
+  constructor(
+    private readonly tables: FieldTables,
+    /** The plugins `required_plugin_versions` are checked against. */
+    readonly plugins: readonly AvailablePlugin[] = DEFAULT_AVAILABLE_PLUGINS,
+  ) {}
 
   defineList(info: ListInfo): void {
     this.lists.define(info, this.nextId++);

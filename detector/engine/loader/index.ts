@@ -11,3 +11,5 @@ export { ERROR_TITLES, WARNING_TITLES, ERROR_CODEDESCS, WARNING_CODEDESCS } from
 export { formatLoadReport } from './report.js';
 export { exceptionClause } from './exceptions.js';
 export type { FieldTables } from './collector.js';
+export { DEFAULT_AVAILABLE_PLUGINS, unmetPluginRequirement } from './plugin-requirements.js';
+export type { AvailablePlugin, PluginRequirement } from './plugin-requirements.js';

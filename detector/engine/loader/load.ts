@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { Collector, type FieldTables } from './collector.js';
 import { CompileCache, compileCollected, type LoadedRule } from './compile-rules.js';
 import { LoadContext, RulesText } from './context.js';
+import type { AvailablePlugin } from './plugin-requirements.js';
 import { readRulesFile } from './reader.js';
 import { FileLoadResult, LoadResult } from './result.js';
 
@@ -24,6 +25,8 @@ export interface LoadOptions {
    * real rules files are well under 1 MiB, and YAML parsing costs about a second per MiB.
    */
   maxFileBytes?: number;
+  /** Loaded plugins, for `required_plugin_versions`; default: Saker's built-ins, any version. */
+  plugins?: readonly AvailablePlugin[];
 }
 
 /** What loading produced: Falco's result, and the rules of the last compile. */
@@ -48,7 +51,7 @@ function readSource(path: string, limit: number): RulesSource | { name: string; 
 /** Loads rules from paths (read from disk) or from named content, in order. */
 export function loadRules(inputs: readonly (string | RulesSource)[], options: LoadOptions): LoadOutcome {
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const collector = new Collector(options.fieldTables);
+  const collector = new Collector(options.fieldTables, options.plugins);
   const cache = new CompileCache();
   const files: FileLoadResult[] = [];
   let rules: LoadedRule[] = [];

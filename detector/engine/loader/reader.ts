@@ -11,6 +11,7 @@ import type { Collector } from './collector.js';
 import { LoadContext, type ItemType, type RulesText } from './context.js';
 import { LoadFailure, failIf } from './failure.js';
 import type { ExceptionEntry, ExceptionInfo, ListInfo, MacroInfo, RuleInfo, RuleUpdate } from './infos.js';
+import { unmetPluginRequirement } from './plugin-requirements.js';
 import type { FileLoadResult } from './result.js';
 import { compareSemver, parseSemver } from './semver.js';
 import {
@@ -71,17 +72,6 @@ const PLUGIN_REQUIREMENT_KEYS: ReadonlySet<string> = new Set(['name', 'version',
 /** Rule keys that `override` may append to, and that it may replace. */
 const RULE_APPENDABLE = ['condition', 'output', 'desc', 'tags', 'exceptions'] as const;
 const RULE_REPLACEABLE = ['condition', 'output', 'desc', 'priority', 'tags', 'exceptions', 'enabled', 'warn_evttypes', 'skip-if-unknown-filter'] as const;
-
-/**
- * Plugins whose fields Saker implements itself: a `required_plugin_versions` entry naming one of them
- * is met whatever version it asks for.
- */
-const BUILT_IN_PLUGINS: readonly ((name: string) => boolean)[] = [
-  (name) => name === 'container',
-  (name) => name === 'json',
-  (name) => name === 'cloudtrail',
-  (name) => name.startsWith('k8saudit'),
-];
 
 /** Reading state for one file. */
 interface ReadState {
@@ -330,13 +320,9 @@ function readPluginVersions(state: ReadState, value: Node | null, parent: LoadCo
       failIf(seen.has(req.name), 'LOAD_ERR_VALIDATE', `Defined multiple alternative version requirements for plugin '${req.name}'`, pctx);
       seen.add(req.name);
     }
-    const met = requirements.some((req) => BUILT_IN_PLUGINS.some((isBuiltIn) => isBuiltIn(req.name)));
-    failIf(
-      !met,
-      'LOAD_ERR_VALIDATE',
-      `Plugin requirement not satisfied, must load one of: ${requirements.map((r) => `${r.name} (>= ${r.version})`).join(', ')}`,
-      pctx,
-    );
+    // Falco checks this after loading, at start-up; here it is an error of the file that asks.
+    const unmet = unmetPluginRequirement(requirements, state.collector.plugins);
+    failIf(unmet !== undefined, 'LOAD_ERR_VALIDATE', unmet ?? '', pctx);
   }
 }
 

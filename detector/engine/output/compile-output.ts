@@ -1,7 +1,8 @@
 import type { OutputFieldValue } from '../../../contract/alert.js';
 import type { FieldOperand } from '../ast.js';
-import type { FieldTable, FieldType, FieldValue } from '../fields.js';
+import type { Extractor, FieldTable, FieldType, FieldValue } from '../fields.js';
 import { CompileError, compileOperand, type Operand } from '../eval/index.js';
+import { resolveField } from '../eval/resolve-field.js';
 import { valueToText } from '../eval/value-text.js';
 import { OutputCompileError, type OutputCompileReason } from './output-error.js';
 import { parseFormatToken, TokenSyntaxError } from './token-parser.js';
@@ -41,6 +42,8 @@ interface Resolution<E> {
   name: string;
   operand: Operand<E>;
   transformed: boolean;
+  /** What output_fields carries when it is not the extracted value (FieldSpec.jsonValue). */
+  jsonValue?: Extractor<E>;
 }
 
 function toText(value: FieldValue | undefined, list: boolean): string {
@@ -55,8 +58,16 @@ function toText(value: FieldValue | undefined, list: boolean): string {
 
 const NUMERIC: ReadonlySet<FieldType> = new Set(['int', 'uint', 'double', 'abstime', 'reltime']);
 
-function scalarToJson(value: FieldValue, type: FieldType): string | number | boolean {
-  if (typeof value === 'bigint') return Number(value);
+/** A bigint as the contract carries it: a number while a double holds it exactly, else still a bigint. */
+function exactInteger(value: bigint): number | bigint {
+  return value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value;
+}
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function scalarToJson(value: FieldValue, type: FieldType): string | number | bigint | boolean {
+  if (typeof value === 'bigint') return exactInteger(value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (NUMERIC.has(type) && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
   return valueToText(value);
@@ -78,7 +89,8 @@ function toJson(value: FieldValue | undefined, type: FieldType, list: boolean): 
 function collectResolutions<E>(node: FieldOperand, table: FieldTable<E>, out: Resolution<E>[], state: { lastWasTransformer: boolean }): void {
   if (node.kind === 'field') {
     const operand = compileOperand(node, table);
-    out.push({ name: operand.text, operand, transformed: false });
+    const { jsonValue } = resolveField(table, node.name, node.arg, node.pos).spec;
+    out.push({ name: operand.text, operand, transformed: false, ...(jsonValue ? { jsonValue } : {}) });
     state.lastWasTransformer = false;
     return;
   }
@@ -181,7 +193,9 @@ export function compileOutput<E>(format: string, table: FieldTable<E>, options: 
         text += value;
       }
       const fields: Record<string, OutputFieldValue> = {};
-      for (const r of fieldList) fields[r.name] = toJson(r.operand.extract(event), r.operand.type, r.operand.list);
+      for (const r of fieldList) {
+        fields[r.name] = r.jsonValue ? toJson(r.jsonValue(event), 'int', false) : toJson(r.operand.extract(event), r.operand.type, r.operand.list);
+      }
       return { text, fields };
     },
   };

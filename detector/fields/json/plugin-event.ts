@@ -19,6 +19,8 @@ const NS = 1_000_000_000n;
 const iso = (event: JsonEvent): string => formatNanoTime(event.time);
 const clock = (event: JsonEvent): string => iso(event).slice(11, 29);
 const date = (event: JsonEvent): string => iso(event).slice(0, 10);
+/** Falco reports every text time field in output_fields as the event time in integer nanoseconds. */
+const asNanos = { jsonValue: (event: JsonEvent): bigint => event.time };
 
 /**
  * The `evt.*` fields libsinsp gives events of any plugin source (`evt.num`, times, plugin name and
@@ -27,11 +29,11 @@ const date = (event: JsonEvent): string => iso(event).slice(0, 10);
 export function pluginEventFields(plugin: PluginEventInfo): ReadonlyMap<string, FieldSpec<JsonEvent>> {
   return fieldMap<JsonEvent>([
     plainField('evt.num', 'uint', 'event number', (e) => e.num),
-    plainField('evt.time', 'string', 'event timestamp as HH:MM:SS.nnnnnnnnn (UTC)', clock),
-    plainField('evt.time.s', 'string', 'event timestamp as HH:MM:SS (UTC)', (e) => clock(e).slice(0, 8)),
-    plainField('evt.time.iso8601', 'string', 'event timestamp in ISO 8601 with nanoseconds (UTC)', iso),
-    plainField('evt.datetime', 'string', 'event timestamp as YYYY-MM-DD HH:MM:SS.nnnnnnnnn (UTC)', (e) => `${date(e)} ${clock(e)}`),
-    plainField('evt.datetime.s', 'string', 'event timestamp as YYYY-MM-DD HH:MM:SS (UTC)', (e) => `${date(e)} ${clock(e).slice(0, 8)}`),
+    plainField('evt.time', 'string', 'event timestamp as HH:MM:SS.nnnnnnnnn (UTC)', clock, asNanos),
+    plainField('evt.time.s', 'string', 'event timestamp as HH:MM:SS (UTC)', (e) => clock(e).slice(0, 8), asNanos),
+    plainField('evt.time.iso8601', 'string', 'event timestamp in ISO 8601 with nanoseconds (UTC)', iso, asNanos),
+    plainField('evt.datetime', 'string', 'event timestamp as YYYY-MM-DD HH:MM:SS.nnnnnnnnn (UTC)', (e) => `${date(e)} ${clock(e)}`, asNanos),
+    plainField('evt.datetime.s', 'string', 'event timestamp as YYYY-MM-DD HH:MM:SS (UTC)', (e) => `${date(e)} ${clock(e).slice(0, 8)}`, asNanos),
     plainField('evt.rawtime', 'abstime', 'event time in nanoseconds since the epoch', (e) => e.time),
     plainField('evt.rawtime.s', 'uint', 'seconds part of evt.rawtime', (e) => e.time / NS),
     plainField('evt.rawtime.ns', 'uint', 'nanoseconds part of evt.rawtime', (e) => e.time % NS),

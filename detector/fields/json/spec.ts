@@ -12,12 +12,13 @@ export function plainField<E>(
   type: FieldType,
   description: string,
   extract: Extractor<E>,
-  options: { list?: boolean } = {},
+  options: { list?: boolean; jsonValue?: Extractor<E> } = {},
 ): FieldSpec<E> {
   return {
     name,
     type,
     ...(options.list === true ? { list: true } : {}),
+    ...(options.jsonValue ? { jsonValue: options.jsonValue } : {}),
     arg: NO_ARG,
     description,
     bind(arg) {

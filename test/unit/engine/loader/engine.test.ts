@@ -33,7 +33,7 @@ describe('Engine', () => {
       source: 'syscall',
       hostname: 'host-1',
       output: '10:00:00.123456789: Warning out bash',
-      output_fields: { 'evt.time': Number(T), 'proc.name': 'bash' },
+      output_fields: { 'evt.time': T, 'proc.name': 'bash' },
       tags: ['process', 'shell'],
     });
     expect(isAlert(alert)).toBe(true);

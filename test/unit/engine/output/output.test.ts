@@ -103,7 +103,7 @@ describe('output fields', () => {
 
   it('types values: numbers, booleans, strings, lists and null', () => {
     expect(format('%proc.tty %proc.is_exe_upper_layer %evt.rawtime %fd.sip %toy.ratio %proc.cmdline').fields).toEqual({
-      'evt.rawtime': Number(1732270830123456789n),
+      'evt.rawtime': 1732270830123456789n,
       'fd.sip': '10.0.0.1',
       'proc.cmdline': null,
       'proc.is_exe_upper_layer': true,
