@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { Alert } from '../../contract/index.js';
+import { stringifyJson, type Alert } from '../../contract/index.js';
 import type { AlertSink, SinkResult } from './sink.js';
 
 export interface HttpSinkOptions {
@@ -56,7 +56,8 @@ export class HttpSink implements AlertSink {
         method: 'POST',
         dispatcher: this.agent,
         headers: { 'content-type': 'application/json', ...this.options.headers },
-        body: JSON.stringify(body),
+        // Epoch-nanosecond fields are bigints: written as exact JSON numbers, as Falco writes them.
+        body: stringifyJson(body),
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });

