@@ -11,6 +11,8 @@ function typeOf(leaf: ConfigLeaf): string {
       return 'list of strings (env: comma-separated)';
     case 'map':
       return 'map of strings (env: `key:value,key2:value2`)';
+    case 'records':
+      return 'list of mappings (env: JSON)';
     default:
       return leaf.kind;
   }

@@ -9,7 +9,7 @@ export interface ConfigLeaf {
   kind: LeafKind;
 }
 
-type LeafKind = 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'map' | 'enum';
+type LeafKind = 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'records' | 'map' | 'enum';
 
 /** falcosidekick's convention: the key path upper-cased and joined with `_`. */
 export function envNameFor(path: readonly string[]): string {
@@ -26,7 +26,7 @@ function kindOf(schema: TSchema): LeafKind {
     case 'boolean':
       return 'boolean';
     case 'array':
-      return 'list';
+      return (schema.items as TSchema | undefined)?.type === 'object' ? 'records' : 'list';
     case 'object':
       return 'map';
     default:
@@ -63,6 +63,13 @@ export function parseEnvValue(leaf: ConfigLeaf, text: string): unknown {
       return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : fail('a number');
     case 'boolean':
       return BOOLEAN_WORDS.get(trimmed.toLowerCase()) ?? fail('true or false');
+    case 'records':
+      // A list of mappings has no comma form: the variable holds it as JSON (which is also YAML).
+      try {
+        return trimmed === '' ? [] : (JSON.parse(trimmed) as unknown);
+      } catch {
+        return fail('a JSON list of objects');
+      }
     case 'list':
       return trimmed === '' ? [] : trimmed.split(',').map((item) => item.trim()).filter((item) => item !== '');
     case 'map':

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type SakerConfig } from './schema.js';
 import { configLeaves, parseEnvValue } from './env.js';
+import { readFileKeys } from './file-keys.js';
 import { SakerError, ERROR_CODES } from '../errors.js';
 
 export interface LoadConfigOptions {
@@ -81,12 +82,58 @@ function readConfigFile(file: string): ParsedFile {
   return { tree: tree as Tree, describe };
 }
 
-/** Offset of the key token for `path` in the YAML document, so errors point at the key itself. */
+interface YamlNode {
+  items?: { key?: { value?: unknown; range?: [number, number, number] } | null; value?: unknown }[] | unknown[];
+  range?: [number, number, number];
+}
+
+/** The pair of `node` (a mapping) whose key is `key`, exactly or else in any case (viper's reading). */
+function pairOf(node: YamlNode, key: string): { key?: { value?: unknown; range?: [number, number, number] } | null; value?: unknown } | undefined {
+  const pairs = (node.items ?? []) as { key?: { value?: unknown; range?: [number, number, number] } | null; value?: unknown }[];
+  return pairs.find((p) => p?.key?.value === key) ?? pairs.find((p) => typeof p?.key?.value === 'string' && p.key.value.toLowerCase() === key.toLowerCase());
+}
+
+/** Offset of the key token for `path` in the YAML document (an item's start in a list), so errors point at it. */
 function findKeyOffset(doc: Document, path: readonly string[]): number | undefined {
-  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
-  const items = (parent as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)?.items;
-  const pair = items?.find((item) => item.key?.value === path[path.length - 1]);
-  return pair?.key?.range?.[0];
+  let node = doc.contents as YamlNode | null;
+  for (const [depth, key] of path.entries()) {
+    if (!node || !Array.isArray(node.items)) return undefined;
+    const last = depth === path.length - 1;
+    const first = node.items[0] as { key?: unknown } | undefined;
+    if (first !== undefined && (first === null || typeof first !== 'object' || !('key' in first))) {
+      // A sequence: the path step is an index.
+      const item = /^\d+$/.test(key) ? (node.items[Number(key)] as YamlNode | undefined) : undefined;
+      if (last) return item?.range?.[0];
+      node = item ?? null;
+      continue;
+    }
+    const pair = pairOf(node, key);
+    if (last) return pair?.key?.range?.[0];
+    node = (pair?.value ?? null) as YamlNode | null;
+  }
+  return undefined;
+}
+
+/** Where each value of a loaded config came from, and what the loader warns about, kept beside it. */
+interface ConfigProvenance {
+  origin(path: readonly string[]): string;
+  warnings: string[];
+}
+
+const PROVENANCE = new WeakMap<object, ConfigProvenance>();
+
+/**
+ * Where the value at `path` of a config returned by `loadConfig` came from: `file:line:col`, an
+ * environment variable, the command line, or `defaults`. For checks made after loading (`match:`
+ * expressions, named instances) so their errors point where the loader's do.
+ */
+export function configOrigin(config: object, path: readonly string[]): string {
+  return PROVENANCE.get(config)?.origin(path) ?? 'configuration';
+}
+
+/** Warnings `loadConfig` found (ignored falcosidekick sections, …), for the caller to log. */
+export function configWarnings(config: object): readonly string[] {
+  return PROVENANCE.get(config)?.warnings ?? [];
 }
 
 /**
@@ -100,6 +147,18 @@ export function loadConfig(options: LoadConfigOptions = {}): SakerConfig {
   const origins = new Map<string, string>();
 
   const problems: ConfigProblem[] = [];
+  const warnings: string[] = [];
+  if (parsed) {
+    const keys = readFileKeys(tree, ConfigSchema);
+    for (const { written, canonical } of keys.clashes) {
+      problems.push({ path: canonical.join('.'), message: 'given twice, in different letter cases', origin: parsed.describe(written) });
+    }
+    if (keys.ignored.length > 0) {
+      warnings.push(
+        `${options.file}: ignoring falcosidekick settings Saker does not implement: ${keys.ignored.map((p) => p.join('.')).join(', ')}`,
+      );
+    }
+  }
   for (const leaf of configLeaves(ConfigSchema)) {
     const text = env[leaf.envName];
     if (text === undefined) continue;
@@ -127,5 +186,9 @@ export function loadConfig(options: LoadConfigOptions = {}): SakerConfig {
     problems.push({ path: dotted, message, origin });
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  PROVENANCE.set(config as object, {
+    origin: (path) => origins.get(path.join('.')) ?? parsed?.describe(path) ?? 'defaults',
+    warnings,
+  });
   return config as SakerConfig;
 }

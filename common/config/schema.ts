@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PRIORITIES } from '../../contract/index.js';
-import { OUTPUT_CONFIG_SECTIONS } from '../../outputs/config-sections.js';
+import { OUTPUT_CONFIG_SECTIONS, OUTPUT_INSTANCE_TYPES, routingKeys } from '../../outputs/config-sections.js';
 
 /**
  * Saker's configuration. Top-level keys and the output sections follow falcosidekick's names, so an
@@ -22,6 +22,18 @@ const PriorityName = Type.Union(
   { description: 'A Falco priority, lower-case.' },
 );
 
+/** One entry of the detector's `plugins:` list, as falco.yaml writes it. */
+const PluginConfigSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: "The plugin's name (must equal the name the plugin declares)." }),
+    library: Type.Optional(Type.String({ description: 'Module path (relative to the working directory) or package name; omitted for a built-in.' })),
+    library_path: Type.Optional(Type.String({ description: "falco.yaml's name for `library`." })),
+    init_config: Type.Optional(Type.Unknown({ description: "Handed to the plugin's init: a string or a map." })),
+    open_params: Type.Optional(Type.String({ description: "Handed to the plugin source's open (e.g. a URL or a path)." })),
+  },
+  strict,
+);
+
 export const DetectorConfigSchema = Type.Object(
   {
     rules_files: Type.Array(Type.String(), {
@@ -38,6 +50,54 @@ export const DetectorConfigSchema = Type.Object(
       default: '/',
       description: "Where the host's root filesystem is mounted, for user and group names (`/host` in a container with /etc mounted there).",
     }),
+    plugins: Type.Array(PluginConfigSchema, {
+      default: [],
+      description:
+        "Plugins the detector may load, as falco.yaml's `plugins:`: `{name, library, init_config, open_params}` each (`library_path` is accepted for `library`). Built-ins (k8saudit, cloudtrail, json) need no library. See docs/plugins.md.",
+    }),
+    load_plugins: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'Names from `plugins` to load, in this order, as falco.yaml: absent loads every entry of `plugins`; empty loads none.',
+      }),
+    ),
+    disable_sources: Type.Array(Type.String(), {
+      default: [],
+      description:
+        "Event sources not to run, like Falco's `--disable-source` (e.g. `[syscall]` to run plugin sources only, without eBPF) (Saker addition).",
+    }),
+    container_engines: Type.Object(
+      {
+        docker: Type.Object(
+          {
+            enabled: Type.Boolean({
+              default: true,
+              description: 'Look up `container.name`, `container.image*`, `container.privileged` and the `k8s.*` labels from the Docker Engine API (as falco.yaml `container_engines.docker`).',
+            }),
+            sockets: Type.Array(Type.String(), {
+              default: ['/var/run/docker.sock'],
+              description: 'Docker API unix sockets, tried in order, below `hostroot`; none present: container metadata stays unset, silently.',
+            }),
+          },
+          { ...strict, default: {} },
+        ),
+      },
+      { ...strict, default: {} },
+    ),
+    grpc_output: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: false,
+          description:
+            "Send alerts to the sidekick's gRPC ingest instead of HTTP; the spool (`http_output.maxqueued`) and retries are the same (Saker addition).",
+        }),
+        address: Type.String({ default: '127.0.0.1:5060', description: "The sidekick's gRPC ingest, `host:port` (Saker addition)." }),
+        cacertfile: Type.String({
+          default: '',
+          description: "If set, connect over TLS and trust the server certificate this CA signed; empty: plaintext (Saker addition).",
+        }),
+      },
+      { ...strict, default: {} },
+    ),
     http_output: Type.Object(
       {
         url: Type.String({ default: 'http://127.0.0.1:2801/', description: 'Where the detector posts alerts (the sidekick).' }),
@@ -50,6 +110,22 @@ export const DetectorConfigSchema = Type.Object(
           minimum: 1,
           default: 100000,
           description: 'Most alerts kept on disk while the sidekick is unreachable; past it the oldest are dropped and counted (Saker addition).',
+        }),
+      },
+      { ...strict, default: {} },
+    ),
+    webserver: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: false,
+          description: "Serve the health endpoint (and metrics) over HTTP, as falco.yaml's `webserver`. Off by default in Saker (Falco: on).",
+        }),
+        listen_address: Type.String({ default: '127.0.0.1', description: 'Address the detector web server listens on (Falco: 0.0.0.0).' }),
+        listen_port: Type.Integer({ minimum: 0, maximum: 65535, default: 8765, description: 'Port of the detector web server (0: any free port).' }),
+        k8s_healthz_endpoint: Type.String({ default: '/healthz', description: 'Path of the health endpoint; answers `{"status": "ok"}`.' }),
+        prometheus_metrics_enabled: Type.Boolean({
+          default: false,
+          description: 'Also serve Prometheus metrics on `/metrics`: events received, processed and dropped, rule matches, alert queue.',
         }),
       },
       { ...strict, default: {} },
@@ -111,6 +187,33 @@ const OutboxSchema = Type.Object(
   { ...strict, default: {} },
 );
 
+/**
+ * `outputs.instances` (Saker addition): more outputs, several of one type if need be, each named. An
+ * item's own keys (`type`, `name`, `match`, `dedup`) are checked here; the rest are its type's
+ * section keys, checked against that section's schema when the outputs are built.
+ */
+const OutputInstancesSchema = Type.Array(
+  Type.Object(
+    {
+      type: Type.Union(
+        OUTPUT_INSTANCE_TYPES.map((t) => Type.Literal(t)),
+        { description: 'Output type.' },
+      ),
+      name: Type.String({
+        pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
+        description: 'Unique output name: its queue, metrics label and dead letters are keyed by it.',
+      }),
+      ...routingKeys(),
+    },
+    { additionalProperties: true },
+  ),
+  {
+    default: [],
+    description:
+      "Named output instances, in addition to the single sections above (which stay the default instances, named `slack`, `kafka`, `sns`, `webhook`). Each item has `type` (webhook, slack, kafka or sns), a unique `name`, optional `match` and `dedup`, and that type's section keys, e.g. `{type: slack, name: slack-prod, match: 'k8s.ns.name = prod', webhookurl: …}`; for sns, the `aws` keys with `sns: {topicarn: …}` inside. Each instance has its own delivery queue, metrics label and dead letters (Saker addition).",
+  },
+);
+
 export const ConfigSchema = Type.Object(
   {
     listenaddress: Type.String({ default: '', description: 'Address the sidekick listens on. Empty: all interfaces.' }),
@@ -163,6 +266,29 @@ export const ConfigSchema = Type.Object(
       { ...strict, default: {} },
     ),
     tlsserver: TlsServerSchema,
+    grpc: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: false,
+          description:
+            "Serve gRPC: Saker's ingest (`saker.v1.Ingest`) and Falco 0.43's `falco.outputs.service`, with the same TLS and auth as HTTP ingest (Saker addition).",
+        }),
+        listenaddress: Type.String({ default: '', description: 'Address the gRPC server listens on. Empty: `listenaddress` (Saker addition).' }),
+        listenport: Type.Integer({
+          minimum: 1,
+          maximum: 65535,
+          default: 5060,
+          description: "gRPC port; 5060 was Falco's gRPC server port, where its consumers look (Saker addition).",
+        }),
+        outputsbuffer: Type.Integer({
+          minimum: 1,
+          default: 1000,
+          description:
+            'Most alerts held for `falco.outputs` consumers (pending for `get`, or unread by a slow subscriber); past it the oldest are dropped and counted (Saker addition).',
+        }),
+      },
+      { ...strict, default: {} },
+    ),
     outputs: Type.Object(
       {
         maxconcurrentrequests: Type.Integer({
@@ -170,6 +296,7 @@ export const ConfigSchema = Type.Object(
           default: 1,
           description: 'Most deliveries in flight at once per output instance; 0 means no limit (capped at 64).',
         }),
+        instances: OutputInstancesSchema,
       },
       { ...strict, default: {} },
     ),

@@ -3,7 +3,7 @@ import { minimumPriorityKey, section } from '../config-common.js';
 
 /**
  * `aws:` — falcosidekick's shared AWS keys (`accesskeyid`, `secretaccesskey`, `region`, `rolearn`,
- * `externalid`, `checkidentity`) and its `aws.sns` section (`topicarn`, `minimumpriority`, `rawjson`),
+ * `externalid`, `checkidentity`), Saker's `aws.stsendpoint`, and its `aws.sns` section (`topicarn`, `minimumpriority`, `rawjson`),
  * plus Saker's `aws.sns.endpoint`, `aws.sns.messagegroupid` and `aws.sns.maxbatch`.
  */
 export const AwsSnsConfigSchema = Type.Object(
@@ -29,8 +29,13 @@ export const AwsConfigSchema = Type.Object(
     accesskeyid: Type.String({ default: '', description: 'Access key id. Empty: the standard AWS credential chain (env, profile, IMDS, …).' }),
     secretaccesskey: Type.String({ default: '', description: 'Secret access key, with accesskeyid.' }),
     region: Type.String({ default: '', description: "AWS region. Empty: the topic ARN's region, else the SDK's default chain." }),
-    rolearn: Type.String({ default: '', description: 'Role to assume for publishing (needs @aws-sdk/client-sts, not yet shipped: refused at start).' }),
-    externalid: Type.String({ default: '', description: 'External id for assuming rolearn.' }),
+    rolearn: Type.String({
+      default: '',
+      description:
+        'IAM role to publish as: assumed through STS AssumeRole (session name `saker-sidekick`) with the access keys or the default chain, and assumed again 5 minutes before its credentials expire.',
+    }),
+    externalid: Type.String({ default: '', description: 'External id sent with the AssumeRole call for rolearn.' }),
+    stsendpoint: Type.String({ default: '', description: 'STS endpoint URL for rolearn, for STS-compatible services and tests (Saker addition).' }),
     checkidentity: Type.Boolean({
       default: true,
       description: 'Accepted for falcosidekick compatibility; Saker does not call STS GetCallerIdentity at start.',

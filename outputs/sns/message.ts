@@ -1,5 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
-import type { Alert } from '../../contract/index.js';
+import { stringifyJson, type Alert } from '../../contract/index.js';
 
 /** SNS's limits: 10 message attributes, 256 KiB for the message and its attributes together (and per batch). */
 export const SNS_LIMITS = { attributes: 10, bytes: 262_144 } as const;
@@ -32,7 +32,7 @@ export function messageAttributes(alert: Alert): Record<string, MessageAttribute
     const value = alert.output_fields[field];
     if (name === undefined || name in attributes) continue;
     if (typeof value === 'string' && value !== '') attributes[name] = text(value);
-    else if (typeof value === 'number' && Number.isFinite(value)) attributes[name] = { DataType: 'Number', StringValue: String(value) };
+    else if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') attributes[name] = { DataType: 'Number', StringValue: String(value) };
   }
   return attributes;
 }
@@ -59,12 +59,12 @@ export function truncateUtf8(value: string, maxBytes: number): string {
 /** The SNS message body and attributes of an alert, fitted into SNS's size limit where possible. */
 export function snsMessage(alert: Alert, rawjson: boolean): { body: string; attributes?: Record<string, MessageAttributeValue> } {
   if (rawjson) {
-    const body = JSON.stringify(alert);
+    const body = stringifyJson(alert);
     if (Buffer.byteLength(body) <= SNS_LIMITS.bytes) return { body };
     // The output text is what grows without bound (a long command line); trim it and keep the JSON whole.
     const excess = Buffer.byteLength(body) - SNS_LIMITS.bytes;
     const output = truncateUtf8(alert.output, Math.max(0, Buffer.byteLength(alert.output) - excess - 64));
-    return { body: JSON.stringify({ ...alert, output }) };
+    return { body: stringifyJson({ ...alert, output }) };
   }
   const attributes = messageAttributes(alert);
   const room = SNS_LIMITS.bytes - messageBytes('', attributes);

@@ -9,6 +9,7 @@ import { repeatResult } from '../results.js';
 import { outputFieldText } from '../template.js';
 import type { AwsConfig } from './config.js';
 import { messageBytes, SNS_LIMITS, snsMessage } from './message.js';
+import { assumeRoleCredentials, type AssumedRoleCredentials } from './assume-role.js';
 
 const GROUP_KEYS: Readonly<Record<string, (alert: Alert) => string>> = {
   hostname: (a) => a.hostname,
@@ -81,17 +82,12 @@ export class SnsOutput implements Output {
   readonly #client: SNSClient;
   readonly #fifo: boolean;
   readonly #group: (alert: Alert) => string;
+  readonly #role: AssumedRoleCredentials | undefined;
 
-  constructor(config: AwsConfig, readonly name: string, _options: OutputCreateOptions = {}) {
+  constructor(config: AwsConfig, readonly name: string, options: OutputCreateOptions = {}) {
     this.#config = config;
     const arn = config.sns.topicarn;
     if (arn === '') throw new SakerError(OUTPUT_ERROR_CODES.CONFIG, `${name}: aws.sns.topicarn is required`);
-    if (config.rolearn !== '') {
-      throw new SakerError(
-        OUTPUT_ERROR_CODES.CONFIG,
-        `${name}: aws.rolearn needs STS AssumeRole (@aws-sdk/client-sts), which this build does not include; use the credential chain or access keys`,
-      );
-    }
     if ((config.accesskeyid === '') !== (config.secretaccesskey === '')) {
       throw new SakerError(OUTPUT_ERROR_CODES.CONFIG, `${name}: aws.accesskeyid and aws.secretaccesskey must be set together`);
     }
@@ -100,10 +96,24 @@ export class SnsOutput implements Output {
     this.#group = groupKeyOf(config.sns.messagegroupid, name);
     // arn:aws:sns:<region>:<account>:<topic>
     const region = config.region || arn.split(':')[3] || undefined;
+    const keys = config.accesskeyid ? { accessKeyId: config.accesskeyid, secretAccessKey: config.secretaccesskey } : undefined;
+    // With a role, the access keys (or the default chain) only sign the STS call; SNS gets the role's.
+    this.#role =
+      config.rolearn === ''
+        ? undefined
+        : assumeRoleCredentials({
+            roleArn: config.rolearn,
+            externalId: config.externalid,
+            ...(region ? { region } : {}),
+            ...(config.stsendpoint ? { endpoint: config.stsendpoint } : {}),
+            ...(keys ? { baseCredentials: keys } : {}),
+            ...(options.now ? { now: options.now } : {}),
+          });
+    const credentials = this.#role ?? keys;
     this.#client = new SNSClient({
       ...(region ? { region } : {}),
       ...(config.sns.endpoint ? { endpoint: config.sns.endpoint } : {}),
-      ...(config.accesskeyid ? { credentials: { accessKeyId: config.accesskeyid, secretAccessKey: config.secretaccesskey } } : {}),
+      ...(credentials ? { credentials } : {}),
       // Retries and backoff are the delivery layer's; the SDK reports the first failure.
       maxAttempts: 1,
     });
@@ -191,5 +201,6 @@ export class SnsOutput implements Output {
 
   async close(): Promise<void> {
     this.#client.destroy();
+    this.#role?.close();
   }
 }

@@ -1,9 +1,13 @@
+import { setMaxListeners } from 'node:events';
 import type { DeliveryResult, Output } from '../../outputs/output.js';
 import type { Logger } from '../../common/logger.js';
 import { withTimeout } from '../../common/abort.js';
 import type { Outbox, PendingDelivery, Settlement } from '../outbox/store.js';
 import type { SidekickMetrics } from '../metrics.js';
 import { retryDelay, type BackoffPolicy } from './backoff.js';
+
+/** Most due rows one read of the outbox returns for a queue (see `DeliveryQueue.buffer`). */
+const PREFETCH_ROWS = 256;
 
 /** Retry and concurrency limits shared by every delivery queue. */
 export interface DeliveryPolicy {
@@ -39,7 +43,10 @@ export class DeliveryQueue {
     private readonly metrics: SidekickMetrics,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // Every send in flight listens for shutdown on this one signal; more than Node's default of 10 is expected.
+    setMaxListeners(policy.concurrency + 10, this.abort.signal);
+  }
 
   /** Looks for due work now (called after ingest or replay adds rows). */
   notify(): void {
@@ -48,7 +55,7 @@ export class DeliveryQueue {
 
   /** True when nothing is in flight and nothing is due now. */
   get idle(): boolean {
-    if (this.active > 0) return false;
+    if (this.active > 0 || this.buffer.length > 0) return false;
     const next = this.outbox.closed ? undefined : this.outbox.nextDueAt(this.name);
     return next === undefined || next > this.now();
   }
@@ -62,6 +69,8 @@ export class DeliveryQueue {
   /** Stops taking new work and aborts sends still in flight; their rows stay pending on disk. */
   stop(): void {
     this.stopped = true;
+    // Read-ahead rows were never sent: they simply stay pending on disk.
+    this.buffer.length = 0;
     clearTimeout(this.timer);
     this.abort.abort(new Error('sidekick shutting down'));
     for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -78,13 +87,31 @@ export class DeliveryQueue {
     }
   }
 
+  /**
+   * Due rows read ahead of the sends that take them. Each read of the outbox also walks past the rows
+   * in flight, so reading one batch per freed slot would cost a full window of rows per delivery;
+   * reading up to `PREFETCH_ROWS` at once spreads that over many. Buffered rows count as in flight (no
+   * other read returns them) and stay pending on disk until their send settles them.
+   */
+  private readonly buffer: PendingDelivery[] = [];
+
+  private take(now: number): PendingDelivery[] {
+    if (this.buffer.length === 0) {
+      const rows = Math.max(this.output.maxBatch, Math.min(this.output.maxBatch * this.policy.concurrency, PREFETCH_ROWS));
+      for (const item of this.outbox.due(this.name, now, rows, this.inFlight)) {
+        this.inFlight.add(item.seq);
+        this.buffer.push(item);
+      }
+    }
+    return this.buffer.splice(0, this.output.maxBatch);
+  }
+
   /** Starts as many due batches as the concurrency allows, then arms the retry timer. */
   private fill(): void {
     const now = this.now();
     while (this.active < this.policy.concurrency) {
-      const batch = this.outbox.due(this.name, now, this.output.maxBatch, this.inFlight);
+      const batch = this.take(now);
       if (batch.length === 0) break;
-      for (const item of batch) this.inFlight.add(item.seq);
       this.active++;
       void this.send(batch).finally(() => {
         for (const item of batch) this.inFlight.delete(item.seq);

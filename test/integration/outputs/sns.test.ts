@@ -113,9 +113,8 @@ describe('sns output', () => {
     expect(unreachable?.status).toBe('retryable');
   });
 
-  it('refuses rolearn (no STS client in this build) and half-set access keys when created', () => {
+  it('refuses half-set access keys and an unknown message group when created', () => {
     const arn = 'arn:aws:sns:us-east-1:000000000000:t';
-    expect(errorCodeOf(() => sns(arn, {}, { rolearn: 'arn:aws:iam::000000000000:role/r' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
     expect(errorCodeOf(() => sns(arn, {}, { secretaccesskey: '' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
     expect(errorCodeOf(() => sns(arn, { messagegroupid: 'pid' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
   });

@@ -1,27 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ConfigSchema, configLeaves, loadConfig } from '../../../common/config/index.js';
+import { configFiles, configProblemsOf } from '../../support/config-files.js';
+import { ConfigSchema, configLeaves, loadConfig } from '../../../common/config/index.js';
 import type { SakerError } from '../../../common/errors.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'saker-config-'));
-function configFile(name: string, text: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-function problemsOf(run: () => unknown): { path: string; origin: string; message: string }[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).code).toBe('SAKER_ERR_CONFIG_INVALID');
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configFile = configFiles('saker-config-');
+const problemsOf = configProblemsOf;
 
 describe('loadConfig', () => {
   it('uses embedded defaults when there is no file and no environment', () => {
@@ -101,7 +84,7 @@ describe('loadConfig', () => {
   });
 
   it('reports a missing file and a non-mapping document', () => {
-    expect(() => loadConfig({ file: join(dir, 'absent.yaml'), env: {} })).toThrowError(/cannot read config file/);
+    expect(() => loadConfig({ file: '/nonexistent/saker/absent.yaml', env: {} })).toThrowError(/cannot read config file/);
     const list = configFile('list.yaml', '- a\n- b\n');
     expect(() => loadConfig({ file: list, env: {} })).toThrowError(/top level must be a mapping/);
   });
