@@ -8,12 +8,14 @@ const RFC3339 = '^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Z
 
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
+// Integers beyond 2^53 arrive as bigint from contract/json.ts's parseJson.
 const OutputFieldValueSchema = Type.Union([
   Type.String(),
   Type.Number(),
+  Type.BigInt(),
   Type.Boolean(),
   Type.Null(),
-  Type.Array(Type.Union([Type.String(), Type.Number()])),
+  Type.Array(Type.Union([Type.String(), Type.Number(), Type.BigInt()])),
 ]);
 
 /** The canonical alert: what the detector emits and what outputs receive. */

@@ -1,7 +1,11 @@
 import type { Priority } from './priority.js';
 
-/** A typed value of an output field; `null` when the event had no value for the field. */
-export type OutputFieldValue = string | number | boolean | null | readonly (string | number)[];
+/**
+ * A typed value of an output field; `null` when the event had no value for the field. An integer is a
+ * `number` while a double holds it exactly and a `bigint` beyond that (`evt.time`, `evt.rawtime`: epoch
+ * nanoseconds, about 1.7e18), so no digit is lost; `contract/json.ts` reads and writes such alerts.
+ */
+export type OutputFieldValue = string | number | bigint | boolean | null | readonly (string | number | bigint)[];
 
 /**
  * A Falco alert, as Falco's JSON output writes it (`json_output: true`) and falcosidekick receives it,

@@ -6,3 +6,4 @@ export { AlertSchema, IncomingAlertSchema, DEFAULT_SOURCE, parseIncomingAlert, i
 export type { IncomingAlert, AlertProblem, AlertParseResult } from './alert-schema.js';
 export { formatNanoTime, formatLocalClock, nowNanos } from './time.js';
 export { ALERT_SCHEMA_VERSION } from './version.js';
+export { parseJson, stringifyJson, markLongIntegers, reviveLongIntegers } from './json.js';

@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { SakerError } from '../common/errors.js';
 import type { OutputCreateOptions } from './create-options.js';
+import { splitRoutingKeys } from './config-sections.js';
 import { OUTPUT_ERROR_CODES } from './errors.js';
 import type { Output } from './output.js';
 import { KafkaConfigSchema } from './kafka/config.js';
@@ -89,7 +90,9 @@ export function outputFactory(type: string): OutputFactory {
  */
 export function createOutput(type: string, section: unknown, name: string = type, options?: OutputCreateOptions): Output {
   const factory = outputFactory(type);
-  const filled: unknown = Value.Default(factory.schema, structuredClone(section ?? {}));
+  // A section from the loaded config also carries the sidekick's routing keys; the output ignores them.
+  const own = section && typeof section === 'object' && !Array.isArray(section) ? splitRoutingKeys(section as Record<string, unknown>).section : {};
+  const filled: unknown = Value.Default(factory.schema, own);
   const errors = [...Value.Errors(factory.schema, filled)];
   if (errors.length > 0) {
     const detail = errors.map((e) => `${name}${e.path.replaceAll('/', '.')}: ${e.message}`).join('; ');

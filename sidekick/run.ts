@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SakerConfig } from '../common/config/index.js';
+import { configWarnings, type SakerConfig } from '../common/config/index.js';
 import { SakerError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { AlertStore } from './alert-store/index.js';
@@ -23,6 +23,7 @@ export interface RunningSidekick {
  * listens on both ports. Logs which outputs are active and where the UI is.
  */
 export async function startSidekick(config: SakerConfig, log: Logger): Promise<RunningSidekick> {
+  for (const warning of configWarnings(config)) log.warn(warning);
   const routes = routesFromConfig(config, { mutualTlsFilesPath: config.mutualtlsfilespath });
   const { webui } = config;
   const store = webui.enabled
@@ -50,6 +51,7 @@ export async function startSidekick(config: SakerConfig, log: Logger): Promise<R
         host: webui.listenaddress,
         port: webui.listenport,
         outputs: () => allRoutes.map((r) => r.name),
+        deliveryStatus: (uuid) => sidekick.outbox.deliveryStatus(uuid),
         auth,
         extraRoutes: (scope) => sidekick.registerDeadLetterRoutes(scope),
       });

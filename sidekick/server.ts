@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import type { SakerConfig } from '../common/config/index.js';
 import type { Logger } from '../common/logger.js';
 import { SakerError } from '../common/errors.js';
+import { stringifyJson } from '../contract/index.js';
 import { Outbox } from './outbox/store.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import type { DeliveryPolicy } from './delivery/queue.js';
@@ -12,8 +13,10 @@ import { Ingest } from './ingest/accept.js';
 import { buildEnricher, resolvedCustomFields, type Environment } from './ingest/enrich.js';
 import { buildAuthCheck, type AuthCheck } from './ingest/auth.js';
 import { INGEST_PATHS, registerIngestRoutes } from './ingest/http-routes.js';
+import { installExactJsonParser } from './ingest/json-body.js';
 import { registerDeadLetterRoutes } from './api/deadletters.js';
 import { SIDEKICK_ERRORS, type ErrorBody } from './errors.js';
+import { createGrpcIngress, type GrpcIngress } from './grpc/index.js';
 
 /** Everything a sidekick needs: its config, its output instances (with routing) and a logger. */
 export interface SidekickOptions {
@@ -29,6 +32,8 @@ export interface Sidekick {
   readonly app: FastifyInstance;
   readonly outbox: Outbox;
   readonly metrics: SidekickMetrics;
+  /** The gRPC ingest and Falco outputs server, when `grpc.enabled`. */
+  readonly grpc: GrpcIngress | undefined;
   /** Mounts the dead-letter API on another server too (the web UI's port). */
   registerDeadLetterRoutes(app: FastifyInstance): void;
   /** Starts delivery of what is on disk and listens; resolves to the ingest URL. */
@@ -123,11 +128,31 @@ function installAuth(app: FastifyInstance, check: AuthCheck | undefined, ingest:
 export function createSidekick(options: SidekickOptions): Sidekick {
   const { config, log } = options;
   const enrich = buildEnricher(config, options.env);
-  const router = new Router(options.routes);
   const outbox = new Outbox(config.datadir);
   const metrics = new SidekickMetrics(() => (outbox.closed ? [] : outbox.queueStats()), Date.now, resolvedCustomFields(config, options.env));
+  const router = new Router(options.routes, { registry: metrics.registry });
   const dispatcher = new Dispatcher(options.routes, outbox, deliveryPolicy(config), metrics, log);
-  const ingest = new Ingest({ enrich, router, outbox, notify: (o) => dispatcher.notify(o), metrics, maxPending: config.outbox.maxpending, log });
+  // De-duplication summaries are written to the outbox like any accepted alert, then delivered.
+  router.onSummary((alert, output) => {
+    try {
+      outbox.accept([{ alert, outputs: [output] }], Date.now());
+    } catch (error) {
+      log.error({ err: error, output }, 'cannot queue a de-duplication summary');
+      throw error;
+    }
+    dispatcher.notify([output]);
+  });
+  const ingest = new Ingest({
+    enrich,
+    router,
+    outbox,
+    notify: (o) => dispatcher.notify(o),
+    published: (alerts) => grpc?.hub.publish(alerts),
+    metrics,
+    maxPending: config.outbox.maxpending,
+    log,
+  });
+  const grpc = config.grpc.enabled ? createGrpcIngress({ config, ingest, metrics, log: log.child({ component: 'sidekick-grpc' }) }) : undefined;
 
   // Widened to the default instance type: with `https` Fastify's inferred server type differs, not its API.
   const app = Fastify({
@@ -139,13 +164,11 @@ export function createSidekick(options: SidekickOptions): Sidekick {
   }) as unknown as FastifyInstance;
   // JSON only: Fastify's text/plain parser would hand raw strings to the handlers.
   app.removeContentTypeParser('text/plain');
-  const json = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  // An empty body reaches the handler as `undefined` and is rejected there with the problem named.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if ((body as string).trim() === '') return done(null, undefined);
-    json(request, body as string, done);
-  });
+  // Falco's evt.time and evt.rawtime exceed 2^53: parsed digit-exact (contract/json.ts).
+  installExactJsonParser(app);
+
+  // Alerts in replies (dead letters) may hold bigints; written as exact JSON numbers.
+  app.setReplySerializer((payload) => stringifyJson(payload));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = REQUEST_ERRORS[error.code];
@@ -182,6 +205,7 @@ export function createSidekick(options: SidekickOptions): Sidekick {
     app,
     outbox,
     metrics,
+    grpc,
     registerDeadLetterRoutes: (other) => registerDeadLetterRoutes(other, outbox, dispatcher),
     async listen() {
       dispatcher.start();
@@ -192,12 +216,15 @@ export function createSidekick(options: SidekickOptions): Sidekick {
       const host = config.listenaddress === '' ? '0.0.0.0' : config.listenaddress;
       const url = await app.listen({ host, port: config.listenport });
       if (sideServer) await sideServer.listen({ host, port: config.tlsserver.notlsport });
+      if (grpc) await grpc.listen();
       log.info({ url, outputs: options.routes.map((r) => r.name), pending: outbox.pendingCount }, 'sidekick listening');
       return url;
     },
     close(drainMs = config.outbox.draintimeout * 1000) {
       closing ??= (async () => {
-        await Promise.all([app.close(), sideServer?.close()]);
+        await Promise.all([app.close(), sideServer?.close(), grpc?.close()]);
+        // Nothing new arrives now: queue the summaries of open de-duplication windows before draining.
+        router.flushDedup();
         const drained = await dispatcher.drain(drainMs);
         await Promise.allSettled(options.routes.map((r) => r.output.close()));
         const left = outbox.pendingCount;

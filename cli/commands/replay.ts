@@ -1,5 +1,6 @@
 import { REPLAY_SOURCES, ReplayRulesError, replay } from '../../detector/replay/index.js';
 import { SakerError } from '../../common/errors.js';
+import { stringifyJson } from '../../contract/index.js';
 import { EXIT } from '../exit-codes.js';
 import type { CommandModule } from '../context.js';
 
@@ -16,7 +17,7 @@ export const replayCommand: CommandModule = (program, { io, action }) => {
   program
     .command('replay')
     .description('evaluate rules over a capture file and print one JSON alert per line')
-    .requiredOption('-i, --input <file>', 'capture: .scap/.scap.gz (syscall), audit events (k8s_audit), CloudTrail file or folder (aws_cloudtrail)')
+    .requiredOption('-i, --input <file>', 'capture: .scap/.scap.gz or a `saker detector --record` .jsonl (syscall), audit events (k8s_audit), CloudTrail file or folder (aws_cloudtrail)')
     .option('-s, --source <source>', `event source of the capture: ${SOURCES}`, 'syscall')
     .option('-r, --rules <file...>', "rules files, loaded in order (default: Saker's own rules for the source)")
     .option('--rule-matching <mode>', "Falco's rule_matching: first or all", 'first')
@@ -33,7 +34,7 @@ export const replayCommand: CommandModule = (program, { io, action }) => {
             input: options.input,
             rules: options.rules ?? [],
             ruleMatching: options.ruleMatching,
-            onAlert: (alert) => io.out(`${JSON.stringify(alert)}\n`),
+            onAlert: (alert) => io.out(`${stringifyJson(alert)}\n`),
           });
           const rules = [...summary.byRule].map(([rule, n]) => `  ${n}\t${rule}`).join('\n');
           io.err(`replay: ${summary.events} events, ${summary.alerts} alerts; skipped: ${summary.skipped}\n${rules}${rules ? '\n' : ''}`);

@@ -1,5 +1,5 @@
 import { CompressionTypes, Kafka, logLevel, type IHeaders, type Message, type Producer, type SASLOptions } from 'kafkajs';
-import type { Alert } from '../../contract/index.js';
+import { stringifyJson, type Alert } from '../../contract/index.js';
 import { SakerError } from '../../common/errors.js';
 import type { OutputCreateOptions } from '../create-options.js';
 import { OUTPUT_ERROR_CODES } from '../errors.js';
@@ -123,7 +123,7 @@ export class KafkaOutput implements Output {
 
   #message(alert: Alert): Message {
     const headers: IHeaders = { priority: alert.priority, rule: alert.rule, source: alert.source, hostname: alert.hostname };
-    return { ...(this.#key ? { key: this.#key(alert) } : {}), value: JSON.stringify(alert), headers };
+    return { ...(this.#key ? { key: this.#key(alert) } : {}), value: stringifyJson(alert), headers };
   }
 
   #connect(): Promise<void> {

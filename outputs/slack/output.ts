@@ -1,6 +1,6 @@
 import { LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
 import { Agent, fetch as undiciFetch, request } from 'undici';
-import type { Alert } from '../../contract/index.js';
+import { stringifyJson, type Alert } from '../../contract/index.js';
 import { SakerError } from '../../common/errors.js';
 import { withTimeout } from '../../common/abort.js';
 import type { OutputCreateOptions } from '../create-options.js';
@@ -97,7 +97,7 @@ export class SlackOutput implements Output {
             const response = await request(webhookurl, {
               method: 'POST',
               headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT },
-              body: JSON.stringify(message),
+              body: stringifyJson(message),
               dispatcher: agent,
               signal: combined,
             });

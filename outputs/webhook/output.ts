@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
-import type { Alert } from '../../contract/index.js';
+import { stringifyJson, type Alert } from '../../contract/index.js';
 import { withTimeout } from '../../common/abort.js';
 import type { OutputCreateOptions } from '../create-options.js';
 import type { DeliveryResult, Output, SendContext } from '../output.js';
@@ -31,7 +31,7 @@ export class WebhookOutput implements Output {
   }
 
   async #sendOne(alert: Alert, context: SendContext): Promise<DeliveryResult> {
-    const json = JSON.stringify(alert);
+    const json = stringifyJson(alert);
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': USER_AGENT };
     if (this.#config.signingsecret) {
       const timestamp = Math.floor(this.#now() / 1000);

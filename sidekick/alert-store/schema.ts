@@ -7,8 +7,10 @@
  * already lives in `body`) with `contentless_delete`, so retention can remove its rows, and `detail=none`
  * (no positions: a third of the index and twice the insert rate), so a query is a set of word prefixes.
  * `alert_tags` has no index by `seq` (one b-tree less per tag); the cascade finds a row's tags in its body.
+ * The rule and hostname indexes carry `severity` (version 2): the UI's usual filter, a rule or host plus
+ * priorities, is then counted and paged from the index alone, without reading a row per match.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS alerts (
@@ -24,9 +26,11 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 CREATE INDEX IF NOT EXISTS alerts_ts ON alerts (ts, seq);
 CREATE INDEX IF NOT EXISTS alerts_severity ON alerts (severity, ts);
-CREATE INDEX IF NOT EXISTS alerts_rule ON alerts (rule, ts);
+DROP INDEX IF EXISTS alerts_rule;
+DROP INDEX IF EXISTS alerts_hostname;
+CREATE INDEX IF NOT EXISTS alerts_rule_severity ON alerts (rule, severity, ts);
 CREATE INDEX IF NOT EXISTS alerts_source ON alerts (source, ts);
-CREATE INDEX IF NOT EXISTS alerts_hostname ON alerts (hostname, ts);
+CREATE INDEX IF NOT EXISTS alerts_hostname_severity ON alerts (hostname, severity, ts);
 CREATE TABLE IF NOT EXISTS alert_tags (
   tag TEXT NOT NULL,
   seq INTEGER NOT NULL,

@@ -3,10 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alert, Priority } from '../../contract/index.js';
-import { PRIORITIES, prioritySeverity } from '../../contract/index.js';
+import { PRIORITIES, parseJson, prioritySeverity, stringifyJson } from '../../contract/index.js';
 import { SakerError } from '../../common/errors.js';
 import { UI_ERRORS } from './errors.js';
-import { compileFilter, type AlertFilter } from './filter.js';
+import { compileFilter, toFtsQuery, type AlertFilter } from './filter.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { timeToMicros } from './time.js';
 
@@ -100,6 +100,8 @@ const DEFAULT_RETENTION: Required<RetentionOptions> = {
 const DELETE_CHUNK = 5_000;
 /** Rows a newest-first walk of the time index may visit before sorting the matches is the better plan. */
 const TIME_SCAN_BUDGET = 50_000;
+/** A text search reads this many times the page from the full-text index, so mild disorder between arrival and alert time still gives the exact page. */
+const TEXT_PAGE_SLACK = 2;
 /** Queued alerts that force an immediate flush instead of waiting for the next turn of the loop. */
 const FLUSH_AT = 2_000;
 
@@ -216,7 +218,7 @@ export class AlertStore {
           alert.source,
           alert.hostname,
           storedAt,
-          JSON.stringify(alert),
+          stringifyJson(alert),
         );
         if (result.changes === 0) continue;
         const seq = Number(result.lastInsertRowid);
@@ -273,16 +275,54 @@ export class AlertStore {
 
   /** A page of matching alerts, newest first (by alert time, then arrival), and how many match in all. */
   search(filter: AlertFilter, page: { limit: number; offset: number }): { total: number; alerts: StoredAlert[] } {
+    const text = textOnly(filter);
+    const answered = text && this.searchText(text, page);
+    if (answered) return answered;
     const { where, params } = compileFilter(filter);
     const total = this.count(filter);
     // When many alerts match, walking the time index newest-first and testing each is cheaper than
     // collecting every match and sorting it; SQLite cannot know that for FTS and tag subqueries.
     const scanned = total === 0 ? Number.POSITIVE_INFINITY : ((page.offset + page.limit) * this.rows) / total;
     const hint = scanned < TIME_SCAN_BUDGET ? 'INDEXED BY alerts_ts' : '';
-    const rows = this.db
-      .prepare<unknown[], Row>(`SELECT a.seq, a.body FROM alerts a ${hint} WHERE ${where} ORDER BY a.ts DESC, a.seq DESC LIMIT ? OFFSET ?`)
+    // Two steps: the page's sequence numbers from the indexes alone (a covering scan for a rule or host
+    // plus priorities), then only those rows' bodies, instead of reading a body per match before sorting.
+    const seqs = this.db
+      .prepare<unknown[], number>(`SELECT a.seq FROM alerts a ${hint} WHERE ${where} ORDER BY a.ts DESC, a.seq DESC LIMIT ? OFFSET ?`)
+      .pluck()
       .all(...params, page.limit, page.offset);
-    return { total, alerts: rows.map(toStored) };
+    return { total, alerts: this.bodies(seqs) };
+  }
+
+  /**
+   * Free text alone, the UI's search box, answered by the full-text index without joining every match:
+   * the total is counted inside it, and the page is read from it newest-arrival first (its rowid is
+   * `seq`), with slack, then ordered by alert time. That is the exact page unless an alert that arrived
+   * earlier carries a later time than the page's last one (a late or clock-skewed sender); one probe of
+   * the time index checks that, and then the general path answers instead.
+   */
+  private searchText(text: { query: string; maxSeq: number }, page: { limit: number; offset: number }): { total: number; alerts: StoredAlert[] } | undefined {
+    const wanted = page.offset + page.limit;
+    const candidates = this.stmts.ftsNewest.all(text.query, text.maxSeq, wanted * TEXT_PAGE_SLACK);
+    const timed = candidates.map((seq) => ({ seq, ts: this.stmts.tsOf.get(seq) ?? 0 }));
+    timed.sort((a, b) => b.ts - a.ts || b.seq - a.seq);
+    const lastOfPage = timed[Math.min(wanted, timed.length) - 1];
+    const oldestRead = candidates[candidates.length - 1];
+    const complete = candidates.length < wanted * TEXT_PAGE_SLACK;
+    if (!complete && lastOfPage && oldestRead !== undefined && this.stmts.laterAmongEarlier.get(lastOfPage.ts, oldestRead) !== undefined) {
+      return undefined;
+    }
+    const total = this.stmts.ftsCount.get(text.query, text.maxSeq) ?? 0;
+    return { total, alerts: this.bodies(timed.slice(page.offset, wanted).map((t) => t.seq)) };
+  }
+
+  /** The stored alerts with these sequence numbers, in the order given (rows deleted meanwhile are skipped). */
+  private bodies(seqs: readonly number[]): StoredAlert[] {
+    const alerts: StoredAlert[] = [];
+    for (const seq of seqs) {
+      const row = this.stmts.bySeq.get(seq);
+      if (row) alerts.push(toStored(row));
+    }
+    return alerts;
   }
 
   /** Matching alerts stored in a sequence range, oldest first: what a live stream sends next. */
@@ -318,6 +358,8 @@ export class AlertStore {
 
   /** How many alerts match. */
   count(filter: AlertFilter): number {
+    const text = textOnly(filter);
+    if (text) return this.stmts.ftsCount.get(text.query, text.maxSeq) ?? 0;
     const { where, params } = compileFilter(filter);
     return this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM alerts a WHERE ${where}`).get(...params)?.n ?? 0;
   }
@@ -442,6 +484,16 @@ function prepareStatements(db: Database.Database) {
     insertTag: db.prepare('INSERT OR IGNORE INTO alert_tags (tag, seq) VALUES (?, ?)'),
     insertFts: db.prepare('INSERT INTO alerts_fts (rowid, output, fields) VALUES (?, ?, ?)'),
     byUuid: db.prepare<[string], Row>('SELECT seq, body FROM alerts WHERE uuid = ?'),
+    bySeq: db.prepare<[number], Row>('SELECT seq, body FROM alerts WHERE seq = ?'),
+    tsOf: db.prepare<[number], number>('SELECT ts FROM alerts WHERE seq = ?').pluck(),
+    // The full-text index alone answers a text-only filter; its rows are deleted with their alerts.
+    ftsNewest: db.prepare<[string, number, number], number>(
+      'SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT ?',
+    ).pluck(),
+    // Any alert that arrived before `seq` with a time after `ts`: one that could outrank the page.
+    laterAmongEarlier: db.prepare<[number, number], number>('SELECT 1 FROM alerts INDEXED BY alerts_ts WHERE ts > ? AND seq < ? LIMIT 1').pluck(),
+    ftsCount: db.prepare<[string, number], number>('SELECT COUNT(*) FROM alerts_fts WHERE alerts_fts MATCH ? AND rowid <= ?').pluck(),
+
     count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM alerts'),
     lastSeq: db.prepare<[], { s: number | null }>('SELECT MAX(seq) AS s FROM alerts'),
     oldestSeqs: db.prepare<[number], { seq: number }>('SELECT seq FROM alerts ORDER BY seq LIMIT ?'),
@@ -454,6 +506,18 @@ function prepareStatements(db: Database.Database) {
 
 type Statements = ReturnType<typeof prepareStatements>;
 
+/**
+ * The FTS query and snapshot of a filter that holds free text and nothing else (the snapshot bound
+ * aside), the case the full-text index answers alone; undefined for any other filter.
+ */
+function textOnly(filter: AlertFilter): { query: string; maxSeq: number } | undefined {
+  const { text, maxSeq, priorities, rules, sources, hostnames, tags, sinceMicros, afterSeq } = filter;
+  if (text === undefined || priorities?.length || rules?.length || sources?.length || hostnames?.length || tags?.length) return undefined;
+  if (sinceMicros !== undefined || afterSeq !== undefined) return undefined;
+  const query = toFtsQuery(text);
+  return query === undefined ? undefined : { query, maxSeq: maxSeq ?? Number.MAX_SAFE_INTEGER };
+}
+
 function toStored(row: Row): StoredAlert {
-  return { seq: row.seq, alert: JSON.parse(row.body) as Alert & { uuid: string } };
+  return { seq: row.seq, alert: parseJson(row.body) as Alert & { uuid: string } };
 }

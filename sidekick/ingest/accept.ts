@@ -19,6 +19,8 @@ export interface IngestDeps {
   outbox: Outbox;
   /** Wakes the delivery queues of these outputs. */
   notify: (outputs: Iterable<string>) => void;
+  /** Sees every accepted batch once it is on disk (the gRPC `falco.outputs` stream listens here). */
+  published?: (alerts: readonly Alert[]) => void;
   metrics: SidekickMetrics;
   /** Most deliveries the outbox may hold (`outbox.maxpending`). */
   maxPending: number;
@@ -79,6 +81,7 @@ export class Ingest {
       for (const output of outputs) touched.add(output);
     }
     this.deps.notify(touched);
+    this.deps.published?.(alerts);
     return { ok: true, alerts };
   }
 

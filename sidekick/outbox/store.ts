@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Alert } from '../../contract/index.js';
+import { parseJson, stringifyJson, type Alert } from '../../contract/index.js';
 
 /** One alert waiting to be delivered to one output. */
 export interface PendingDelivery {
@@ -29,6 +29,18 @@ export interface DeadLetter {
   failedAt: number;
   alert: Alert;
 }
+
+/**
+ * Where one alert stands with one output: delivered (when, after how many attempts), pending (attempts
+ * so far, next try, last error) or dead-lettered (why). What the web UI's detail panel shows.
+ */
+export type DeliveryRecord =
+  | { output: string; state: 'delivered'; attempts: number; at: number }
+  | { output: string; state: 'pending'; attempts: number; nextAt: number; error?: string }
+  | { output: string; state: 'dead'; attempts: number; error: string; at: number };
+
+/** How long, and how many, delivery confirmations are kept for `deliveryStatus`. */
+export const DELIVERED_RETENTION = { maxAgeMs: 7 * 86_400_000, maxRows: 1_000_000 } as const;
 
 /** Depth and age of one output's queue, for metrics. */
 export interface QueueStats {
@@ -66,7 +78,20 @@ CREATE TABLE IF NOT EXISTS deadletters (
 );
 CREATE INDEX IF NOT EXISTS deadletters_alert ON deadletters (alert_seq);
 CREATE INDEX IF NOT EXISTS deadletters_output ON deadletters (output, id);
+-- Confirmed deliveries, so an alert's status survives its outbox rows; append-only by id, pruned from
+-- the oldest (delivered_at grows with id), looked up by uuid.
+CREATE TABLE IF NOT EXISTS delivered (
+  id INTEGER PRIMARY KEY,
+  alert_uuid TEXT NOT NULL,
+  output TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  delivered_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS delivered_uuid ON delivered (alert_uuid);
 `;
+
+/** Confirmed deliveries between two prunings of the `delivered` table. */
+const PRUNE_DELIVERED_EVERY = 10_000;
 
 /** The file inside `datadir` that holds the outbox. */
 export const OUTBOX_FILE = 'sidekick-outbox.sqlite';
@@ -82,6 +107,7 @@ export class Outbox {
   private readonly db: Database.Database;
   private pending: number;
   private writeFailed = false;
+  private deliveredSincePrune = 0;
   private readonly stmt;
   private readonly acceptTx;
   private readonly settleTx;
@@ -121,6 +147,25 @@ export class Outbox {
          AND NOT EXISTS (SELECT 1 FROM deadletters WHERE alert_seq = ?)`,
       ),
       countPending: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries'),
+      recordDelivered: db.prepare<[number, string, number]>(
+        `INSERT INTO delivered (alert_uuid, output, attempts, delivered_at)
+         SELECT a.uuid, d.output, d.attempts + 1, ? FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
+         WHERE d.output = ? AND d.alert_seq = ?`,
+      ),
+      pruneDelivered: db.prepare<[number, number]>(
+        `DELETE FROM delivered WHERE id < MAX(
+           (SELECT COALESCE(MAX(id), 0) FROM delivered) - ?,
+           COALESCE((SELECT id FROM delivered WHERE delivered_at >= ? ORDER BY id LIMIT 1), (SELECT COALESCE(MAX(id), 0) + 1 FROM delivered)))`,
+      ),
+      deliveredOf: db.prepare<[string], { output: string; attempts: number; delivered_at: number }>(
+        'SELECT output, attempts, delivered_at FROM delivered WHERE alert_uuid = ? ORDER BY id',
+      ),
+      pendingOf: db.prepare<[string], { output: string; attempts: number; next_at: number; last_error: string | null }>(
+        `SELECT d.output, d.attempts, d.next_at, d.last_error FROM alerts a JOIN deliveries d ON d.alert_seq = a.seq WHERE a.uuid = ?`,
+      ),
+      deadOf: db.prepare<[string], { output: string; attempts: number; reason: string; failed_at: number }>(
+        `SELECT x.output, x.attempts, x.reason, x.failed_at FROM alerts a JOIN deadletters x ON x.alert_seq = a.seq WHERE a.uuid = ? ORDER BY x.id`,
+      ),
       stats: db.prepare<[], { output: string; depth: number; oldest: number }>(
         'SELECT output, COUNT(*) AS depth, MIN(created_at) AS oldest FROM deliveries GROUP BY output',
       ),
@@ -130,7 +175,7 @@ export class Outbox {
 
     this.acceptTx = db.transaction((entries: readonly { alert: Alert; outputs: readonly string[] }[], now: number) => {
       for (const { alert, outputs } of entries) {
-        const { lastInsertRowid } = this.stmt.insertAlert.run(alert.uuid as string, JSON.stringify(alert), now);
+        const { lastInsertRowid } = this.stmt.insertAlert.run(alert.uuid as string, stringifyJson(alert), now);
         for (const output of outputs) this.stmt.insertDelivery.run(output, lastInsertRowid, now, now);
       }
     });
@@ -141,6 +186,7 @@ export class Outbox {
           continue;
         }
         if (s.kind === 'dead') this.stmt.insertDead.run(output, s.seq, s.attempts, s.reason, now);
+        else this.stmt.recordDelivered.run(now, output, s.seq);
         this.stmt.deleteDelivery.run(output, s.seq);
         this.stmt.gcAlert.run(s.seq, s.seq, s.seq);
       }
@@ -170,7 +216,7 @@ export class Outbox {
     const result: PendingDelivery[] = [];
     for (const row of rows) {
       if (inFlight.has(row.seq)) continue;
-      result.push({ seq: row.seq, alert: JSON.parse(row.body) as Alert, attempts: row.attempts, createdAt: row.created_at });
+      result.push({ seq: row.seq, alert: parseJson(row.body) as Alert, attempts: row.attempts, createdAt: row.created_at });
       if (result.length >= limit) break;
     }
     return result;
@@ -190,7 +236,31 @@ export class Outbox {
   /** Records the outcome of a batch for one output in one transaction. */
   settle(output: string, settlements: readonly Settlement[], now: number): void {
     this.settleTx(output, settlements, now);
-    for (const s of settlements) if (s.kind !== 'retry') this.pending--;
+    for (const s of settlements) {
+      if (s.kind !== 'retry') this.pending--;
+      if (s.kind === 'done') this.deliveredSincePrune++;
+    }
+    if (this.deliveredSincePrune >= PRUNE_DELIVERED_EVERY) this.pruneDelivered(now);
+  }
+
+  /**
+   * Where the alert with this uuid stands with each output it was routed to: delivered, pending or
+   * dead-lettered. Empty for an alert the outbox never saw, or whose confirmations were pruned.
+   */
+  deliveryStatus(uuid: string): DeliveryRecord[] {
+    const records: DeliveryRecord[] = [];
+    for (const r of this.stmt.deliveredOf.all(uuid)) records.push({ output: r.output, state: 'delivered', attempts: r.attempts, at: r.delivered_at });
+    for (const r of this.stmt.pendingOf.all(uuid)) {
+      records.push({ output: r.output, state: 'pending', attempts: r.attempts, nextAt: r.next_at, ...(r.last_error ? { error: r.last_error } : {}) });
+    }
+    for (const r of this.stmt.deadOf.all(uuid)) records.push({ output: r.output, state: 'dead', attempts: r.attempts, error: r.reason, at: r.failed_at });
+    return records.sort((a, b) => (a.output < b.output ? -1 : a.output > b.output ? 1 : 0));
+  }
+
+  /** Drops delivery confirmations beyond DELIVERED_RETENTION, oldest first. */
+  pruneDelivered(now: number): number {
+    this.deliveredSincePrune = 0;
+    return this.stmt.pruneDelivered.run(DELIVERED_RETENTION.maxRows, now - DELIVERED_RETENTION.maxAgeMs).changes;
   }
 
   /** Dead letters, newest first. */
@@ -212,7 +282,7 @@ export class Outbox {
         attempts: r.attempts,
         reason: r.reason,
         failedAt: r.failed_at,
-        alert: JSON.parse(r.body) as Alert,
+        alert: parseJson(r.body) as Alert,
       })),
     };
   }

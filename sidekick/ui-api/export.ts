@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { Alert } from '../../contract/index.js';
+import { stringifyJson, type Alert } from '../../contract/index.js';
 import { SakerError } from '../../common/errors.js';
 import { UI_ERRORS, type AlertStore } from '../alert-store/index.js';
 import { integer, parseSearchParams, single, type Query } from './params.js';
@@ -25,7 +25,7 @@ function csvRow(alert: Alert): string {
     hostname: alert.hostname,
     tags: alert.tags.join(' '),
     output: alert.output,
-    output_fields: JSON.stringify(alert.output_fields),
+    output_fields: stringifyJson(alert.output_fields),
     uuid: alert.uuid ?? '',
   };
   return CSV_COLUMNS.map((c) => csvCell(cells[c])).join(',') + '\r\n';
@@ -33,7 +33,7 @@ function csvRow(alert: Alert): string {
 
 /** Export formats: content type, file extension, optional header line and one line per alert. */
 const FORMATS: Record<string, { type: string; ext: string; header: string; line: (a: Alert) => string }> = {
-  jsonl: { type: 'application/x-ndjson; charset=utf-8', ext: 'jsonl', header: '', line: (a) => JSON.stringify(a) + '\n' },
+  jsonl: { type: 'application/x-ndjson; charset=utf-8', ext: 'jsonl', header: '', line: (a) => stringifyJson(a) + '\n' },
   csv: { type: 'text/csv; charset=utf-8', ext: 'csv', header: CSV_COLUMNS.join(',') + '\r\n', line: csvRow },
 };
 

@@ -3,7 +3,7 @@
  *
  * Wiring (the sidekick or `saker run`):
  *   const ui = await createUiServer({ store, port: config.webui.listenport, outputs: () => names,
- *     deliveryStatus: (uuid) => outbox.statusOf(uuid) });
+ *     deliveryStatus: (uuid) => outbox.deliveryStatus(uuid) });
  *   …; await ui.close();
  * or, on an existing fastify instance, `await registerUi(app, { store, … })`. Pass
  * `auth: { username, password }` to require a login (password plain or `hashPassword`'s output).

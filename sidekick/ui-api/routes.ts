@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { ALERT_SCHEMA_VERSION, parseIncomingAlert } from '../../contract/index.js';
+import { ALERT_SCHEMA_VERSION, parseIncomingAlert, stringifyJson } from '../../contract/index.js';
 import { SakerError } from '../../common/errors.js';
 import { SAKER_VERSION } from '../../common/package-info.js';
 import { GROUP_FIELDS, UI_ERRORS, type AlertStore, type GroupField } from '../alert-store/index.js';
 import { integer, parseSearchParams, type Query } from './params.js';
-import type { UiContext } from './types.js';
+import type { DeliveryStatus, UiContext } from './types.js';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -14,7 +14,7 @@ export const CURSOR_HEADER = 'x-saker-cursor';
 
 function send(reply: FastifyReply, body: unknown, pretty: boolean): FastifyReply {
   if (!pretty) return reply.send(body);
-  return reply.type('application/json; charset=utf-8').send(JSON.stringify(body, null, ' '));
+  return reply.type('application/json; charset=utf-8').send(stringifyJson(body, ' '));
 }
 
 /** falcosidekick-ui's `Statistics`: Go's `omitempty` drops a zero `returned` or `distincts`. */
@@ -24,6 +24,21 @@ function statistics(all: number, extra: { returned?: number; distincts?: number 
   if (extra.distincts) stats.distincts = extra.distincts;
   stats.all = all;
   return stats;
+}
+
+/**
+ * Adds an entry for each enabled output that has no record for the alert: the router did not send it
+ * there (below the output's minimum priority, or filtered out). Only when the sidekick reports delivery
+ * at all, since a UI fed by a plain falcosidekick knows nothing of routing.
+ */
+function withSkipped(recorded: readonly DeliveryStatus[], context: UiContext): DeliveryStatus[] {
+  if (!context.deliveryStatus || !context.outputs) return [...recorded];
+  const seen = new Set(recorded.map((d) => d.output));
+  const skipped = context
+    .outputs()
+    .filter((output) => !seen.has(output))
+    .map((output): DeliveryStatus => ({ output, state: 'skipped', error: 'not routed to this output (below its minimum priority, or filtered out)' }));
+  return [...recorded, ...skipped];
 }
 
 /** Registers the JSON endpoints (not the stream, export or static files) on a `/api/v1` scope. */
@@ -82,8 +97,8 @@ export function registerRoutes(api: FastifyInstance, store: AlertStore, context:
     if (!UUID.test(uuid)) throw new SakerError(UI_ERRORS.BAD_PARAM, `uuid: '${uuid}' is not a UUID`);
     const stored = store.get(uuid);
     if (!stored) throw new SakerError(UI_ERRORS.NOT_FOUND, `no stored alert has uuid ${uuid}`);
-    const delivery = context.deliveryStatus ? await context.deliveryStatus(uuid) : [];
-    return { event: stored.alert, delivery };
+    const recorded = context.deliveryStatus ? await context.deliveryStatus(uuid) : [];
+    return { event: stored.alert, delivery: withSkipped(recorded, context) };
   });
 
   api.get('/timeline', (request) => {

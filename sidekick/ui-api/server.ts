@@ -1,6 +1,8 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { isSakerError } from '../../common/errors.js';
+import { stringifyJson } from '../../contract/index.js';
 import { UI_ERRORS, type AlertStore } from '../alert-store/index.js';
+import { installExactJsonParser } from '../ingest/json-body.js';
 import { registerAuth, registerNoAuth, type UiAuthOptions } from './auth.js';
 import { registerExport } from './export.js';
 import { registerRoutes } from './routes.js';
@@ -43,6 +45,9 @@ export async function registerUi(app: FastifyInstance, options: UiOptions): Prom
     scope.addHook('onSend', async (_request, reply) => {
       reply.headers(SECURITY_HEADERS);
     });
+    // Stored alerts may hold bigints (epoch nanoseconds): written as exact JSON numbers.
+    scope.setReplySerializer((payload) => stringifyJson(payload));
+    installExactJsonParser(scope);
     scope.setErrorHandler((error: FastifyError, _request, reply) => {
       const code = isSakerError(error) ? error.code : undefined;
       const status = code ? (STATUS[code] ?? 500) : (error.statusCode ?? 500);

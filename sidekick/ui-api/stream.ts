@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { stringifyJson } from '../../contract/index.js';
 import type { AlertStore, InsertedRange, StoredAlert } from '../alert-store/index.js';
 import { integer, parseSearchParams, single, type Query } from './params.js';
 
@@ -16,7 +17,7 @@ const REPLAY_LIMIT = 1_000;
 const BATCH_LIMIT = 1_000;
 
 function frame(stored: StoredAlert): string {
-  return `id: ${stored.seq}\ndata: ${JSON.stringify(stored.alert)}\n\n`;
+  return `id: ${stored.seq}\ndata: ${stringifyJson(stored.alert)}\n\n`;
 }
 
 /** Where to resume: the browser's `Last-Event-ID` on reconnect, else the `after` cursor of the first search. */

@@ -1,12 +1,17 @@
-/** Where one alert went, for the detail view; the sidekick's outbox supplies it. */
+/**
+ * Where one alert went, for the detail view; the sidekick's outbox supplies it. `skipped` is added by
+ * the API for an enabled output with no record: the router did not send the alert there.
+ */
 export interface DeliveryStatus {
   output: string;
-  state: 'pending' | 'delivered' | 'dead';
+  state: 'pending' | 'delivered' | 'dead' | 'skipped';
   attempts?: number;
-  /** Last error, or why it was given up. */
+  /** Pending: the last error; dead: why it was given up; skipped: why it was not sent. */
   error?: string;
-  /** Epoch ms of the last change. */
+  /** Epoch ms: when it was delivered or given up. */
   at?: number;
+  /** Pending: epoch ms of the next attempt. */
+  nextAt?: number;
 }
 
 /** Things the UI API shows but does not own; each is optional so the UI can run alone. */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../contract/index.js';
+import type { DeliveryStatus } from '../../sidekick/ui-api/index.js';
 import { demoAlert } from './support/demo-alerts.js';
 import { buildApp, startUi, type UiFixture } from './support/app.js';
 import { hasChromium, launchChromium } from './support/browser.js';
@@ -23,12 +24,15 @@ const deadLetters = [
   { id: 8, output: 'webhook', attempts: 3, reason: XSS, failed_at: new Date().toISOString(), alert: demoAlert(2, Date.now()) },
 ];
 const replayedIds: number[][] = [];
+/** What the sidekick's outbox would report per alert (its shape is proven against the real outbox in the API tests). */
+const deliveries = new Map<string, DeliveryStatus[]>();
 
 describe.skipIf(!hasChromium)('web UI in headless Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     app = await buildApp();
     fixture = await startUi(app.dir, {
+      deliveryStatus: (uuid) => deliveries.get(uuid) ?? [],
       extraRoutes: (scope) => {
         scope.get('/api/v1/deadletters', () => ({ total: deadLetters.length, deadletters: deadLetters }));
         scope.post('/api/v1/deadletters/replay', (request) => {
@@ -161,6 +165,43 @@ describe.skipIf(!hasChromium)('web UI in headless Chromium', () => {
     await p.goto(`${fixture.ui.url}/?alert=${target.uuid}`);
     await p.waitForSelector('body[data-ready="true"]');
     await expect.poll(() => detail.locator('.d-rule').textContent(), { timeout: 5000 }).toBe(target.rule);
+  });
+
+  it('shows per output where the alert was delivered or why not', async () => {
+    const target = seeded[seeded.length - 2]!;
+    const now = Date.now();
+    deliveries.set(target.uuid!, [
+      { output: 'slack', state: 'delivered', attempts: 2, at: now - 5_000 },
+      { output: 'kafka', state: 'pending', attempts: 3, nextAt: now + 60_000, error: 'broker unreachable' },
+      { output: 'webhook', state: 'dead', attempts: 1, error: `HTTP 400 ${XSS}`, at: now - 1_000 },
+      { output: 'sns', state: 'skipped', error: 'not routed to this output (below its minimum priority, or filtered out)' },
+    ]);
+    const p = await openPage(`?alert=${target.uuid}`);
+    const detail = p.locator('aside.detail');
+    await detail.waitFor({ state: 'visible' });
+    const item = (output: string) => detail.locator(`ul.delivery li[data-output="${output}"]`);
+    await item('slack').waitFor();
+    expect(await item('slack').getAttribute('data-state')).toBe('delivered');
+    expect(await item('slack').textContent()).toMatch(/slack delivered.*after 2 attempts/);
+    expect(await item('kafka').textContent()).toMatch(/kafka pending.*3 attempts so far; next try .*; last error: broker unreachable/);
+    // The reason comes from the receiver: shown as text, never as markup.
+    expect(await item('webhook').textContent()).toContain(`webhook dead-lettered${`HTTP 400 ${XSS}`} after 1 attempt`);
+    expect(await item('webhook').locator('img').count()).toBe(0);
+    expect(await item('sns').textContent()).toContain('sns not sentnot routed to this output');
+    expect(await p.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
+    await detail.locator('ul.delivery').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: `${SCREENSHOTS}detail-delivery.png` });
+  });
+
+  it('shows evt.time, integer nanoseconds beyond 2^53, with every digit', async () => {
+    const exact = demoAlert(10_004, Date.now());
+    exact.output_fields['evt.time'] = 1_700_000_000_123_456_789n;
+    fixture.store.insert([exact]);
+    const p = await openPage(`?alert=${exact.uuid}`);
+    const detail = p.locator('aside.detail');
+    await detail.waitFor({ state: 'visible' });
+    await expect.poll(() => detail.locator('tr[data-field="evt.time"] td').textContent(), { timeout: 5000 }).toBe('1700000000123456789');
+    expect(await detail.locator('pre.raw').textContent()).toContain('"evt.time": 1700000000123456789');
   });
 
   it('renders an XSS payload from an alert as text and runs nothing', async () => {

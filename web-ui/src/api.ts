@@ -1,3 +1,4 @@
+import { parseExact } from './exact-json.js';
 import type { Alert, Delivery, Timeline } from './types.js';
 
 /** A failed API call, with the server's stable code. */
@@ -19,7 +20,8 @@ async function getJson<T>(path: string, params?: URLSearchParams): Promise<{ bod
     const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
     throw new ApiError(response.status, body.code ?? 'SAKER_ERR_UNKNOWN', body.message ?? response.statusText);
   }
-  return { body: (await response.json()) as T, headers: response.headers };
+  // Alerts carry integer nanoseconds beyond 2^53 (evt.time): read them digit-exact.
+  return { body: parseExact(await response.text()) as T, headers: response.headers };
 }
 
 export interface SearchPage {

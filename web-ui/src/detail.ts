@@ -1,4 +1,5 @@
 import { el, priorityClass, setChildren } from './dom.js';
+import { stringifyExact } from './exact-json.js';
 import { fieldText, formatTime } from './format.js';
 import type { Alert, Delivery } from './types.js';
 
@@ -33,7 +34,7 @@ export class DetailPanel {
     this.current = alert;
     this.element.hidden = false;
     const fields = Object.entries(alert.output_fields).sort(([a], [b]) => a.localeCompare(b));
-    const raw = JSON.stringify(alert, null, 2);
+    const raw = stringifyExact(alert, 2);
     const copy = el('button', { class: 'small', text: 'Copy JSON', attrs: { type: 'button' } });
     copy.addEventListener('click', () => {
       void navigator.clipboard.writeText(raw).then(
@@ -72,15 +73,38 @@ function pair(term: string, value: HTMLElement): HTMLElement[] {
   return [el('dt', { text: term }), el('dd', {}, [value])];
 }
 
+/** What each delivery state reads as, and the mark before it. */
+const STATE_LABELS: Readonly<Record<string, { mark: string; label: string }>> = {
+  delivered: { mark: '✓', label: 'delivered' },
+  pending: { mark: '…', label: 'pending' },
+  dead: { mark: '✗', label: 'dead-lettered' },
+  skipped: { mark: '–', label: 'not sent' },
+};
+
+function attemptsText(attempts: number | undefined): string {
+  return attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
+}
+
+/** The line under an output's state: when, the next try, or the reason. */
+function deliveryDetail(d: Delivery): string {
+  const when = (ms: number | undefined): string => (ms === undefined ? '' : formatTime(new Date(ms).toISOString()));
+  if (d.state === 'delivered') return `at ${when(d.at)}${attemptsText(d.attempts)}`;
+  if (d.state === 'pending') return `${d.attempts ?? 0} attempt${d.attempts === 1 ? '' : 's'} so far; next try ${when(d.nextAt)}${d.error ? `; last error: ${d.error}` : ''}`;
+  if (d.state === 'dead') return `${d.error ?? ''}${attemptsText(d.attempts)}${d.at === undefined ? '' : `, at ${when(d.at)}`}`;
+  return d.error ?? '';
+}
+
 function deliveryView(delivery: Delivery[] | undefined): HTMLElement {
   if (delivery === undefined) return el('p', { class: 'muted', text: 'Loading…' });
   if (delivery.length === 0) return el('p', { class: 'muted', text: 'No output recorded a delivery for this alert.' });
-  return el('ul', { class: 'delivery' }, delivery.map((d) =>
-    el('li', { class: `state-${d.state}` }, [
+  return el('ul', { class: 'delivery' }, delivery.map((d) => {
+    const { mark, label } = STATE_LABELS[d.state] ?? { mark: '?', label: d.state };
+    return el('li', { class: `state-${d.state}`, attrs: { 'data-output': d.output, 'data-state': d.state } }, [
+      el('span', { class: 'mark', text: mark, attrs: { 'aria-hidden': 'true' } }),
+      ' ',
       el('strong', { text: d.output }),
-      ` ${d.state}`,
-      d.attempts ? ` after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}` : '',
-      d.error ? el('div', { class: 'muted', text: d.error }) : '',
-    ]),
-  ));
+      ` ${label}`,
+      el('div', { class: 'muted delivery-detail', text: deliveryDetail(d) }),
+    ]);
+  }));
 }

@@ -1,3 +1,5 @@
+import { stringifyExact } from './exact-json.js';
+
 /** `2026-11-22 10:00:00.123` in the browser's time zone; the raw string when it does not parse. */
 export function formatTime(time: string): string {
   const date = new Date(time);
@@ -9,9 +11,9 @@ export function formatTime(time: string): string {
   );
 }
 
-/** An output field value as text: strings as they are, everything else as JSON. */
+/** An output field value as text: strings as they are, everything else as JSON (integers digit-exact). */
 export function fieldText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' ? value : stringifyExact(value);
 }
 
 export function formatCount(n: number): string {

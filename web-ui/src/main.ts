@@ -12,6 +12,7 @@ import { showLogin } from './login.js';
 import { LIST_KEYS, filterQuery, readState, writeState, type ListKey, type ViewState } from './state.js';
 import { applyTheme, initialTheme, toggleTheme } from './theme.js';
 import type { Alert } from './types.js';
+import { parseExact } from './exact-json.js';
 
 const SINCE_CHOICES: readonly [string, string][] = [
   ['', 'All time'],
@@ -178,7 +179,7 @@ function connect(cursor: number): void {
   // Alerts arrive in bursts; gather each burst and draw it once.
   let burst: Alert[] = [];
   stream.onmessage = (event: MessageEvent<string>) => {
-    burst.push(JSON.parse(event.data) as Alert);
+    burst.push(parseExact(event.data as string) as Alert);
     if (burst.length === 1) {
       queueMicrotask(() => {
         const alerts = burst;

@@ -175,7 +175,14 @@ describe('events/:uuid', () => {
   it('returns the alert with its delivery status per output', async () => {
     const { status, body } = await get(`/api/v1/events/${seeded[0]!.uuid}`);
     expect(status).toBe(200);
-    expect(body).toEqual({ event: seeded[0], delivery: [{ output: 'slack', state: 'dead', attempts: 5, error: 'HTTP 500' }] });
+    expect(body).toEqual({
+      event: seeded[0],
+      delivery: [
+        { output: 'slack', state: 'dead', attempts: 5, error: 'HTTP 500' },
+        // An enabled output without a record: the router did not send the alert there.
+        { output: 'webhook', state: 'skipped', error: 'not routed to this output (below its minimum priority, or filtered out)' },
+      ],
+    });
   });
 
   it('answers 404 with a code for an unknown uuid', async () => {

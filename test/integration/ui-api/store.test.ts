@@ -133,3 +133,66 @@ describe('alert store', () => {
     }
   });
 });
+
+describe('alert store search paths', () => {
+  /** The page the generic SQL path gives: the same filter plus a no-op clause forces it. */
+  function viaSql(store: AlertStore, text: string, limit: number, offset: number) {
+    return store.search({ text, sinceMicros: 0 }, { limit, offset });
+  }
+
+  it('answers free text from the full-text index with the same page, order and total as the SQL path', () => {
+    const { store } = open();
+    const now = Date.now();
+    // Arrival order differs from alert time: every third alert is a late one from an hour ago.
+    const alerts = Array.from({ length: 3_000 }, (_, i) =>
+      alertAt(i % 3 === 0 ? 60 + (i % 7) : (3_000 - i) / 100, { output: i % 5 === 0 ? `needle number ${i}` : `hay ${i}` }, now),
+    );
+    store.insert(alerts);
+    for (const [limit, offset] of [
+      [100, 0],
+      [50, 550],
+      [100, 550],
+      [10, 595],
+    ] as const) {
+      const fast = store.search({ text: 'needle' }, { limit, offset });
+      const sql = viaSql(store, 'needle', limit, offset);
+      expect(fast.total).toBe(600);
+      expect(fast.alerts.map((a) => a.seq)).toEqual(sql.alerts.map((a) => a.seq));
+    }
+    expect(store.count({ text: 'needle' })).toBe(600);
+    // A rare word (sparse matches) takes the sort-the-matches path: same answer.
+    const rare = store.search({ text: 'number 15' }, { limit: 100, offset: 0 });
+    expect(rare.alerts.map((a) => a.seq)).toEqual(viaSql(store, 'number 15', 100, 0).alerts.map((a) => a.seq));
+    expect(rare.total).toBeGreaterThan(0);
+    // A snapshot cursor bounds the text path too.
+    const cursor = store.lastSeq() - 1_000;
+    expect(store.search({ text: 'needle', maxSeq: cursor }, { limit: 10, offset: 0 }).alerts.every((a) => a.seq <= cursor)).toBe(true);
+  });
+
+  it('reads free text newest-arrival first when arrival follows alert time, with the same answer', () => {
+    const { store } = open();
+    const now = Date.now();
+    store.insert(Array.from({ length: 2_000 }, (_, i) => alertAt((2_000 - i) / 10, { output: i % 4 === 0 ? `needle ${i}` : `hay ${i}` }, now)));
+    for (const [limit, offset] of [
+      [100, 0],
+      [100, 420],
+      [100, 499],
+    ] as const) {
+      const fast = store.search({ text: 'needle' }, { limit, offset });
+      expect(fast.total).toBe(500);
+      expect(fast.alerts.map((a) => a.seq)).toEqual(viaSql(store, 'needle', limit, offset).alerts.map((a) => a.seq));
+    }
+  });
+
+  it('pages a rule and priority filter from its covering index, newest first', () => {
+    const { store } = open();
+    const now = Date.now();
+    store.insert(Array.from({ length: 500 }, (_, i) => alertAt(i % 50, { rule: `r${i % 4}`, priority: i % 2 ? 'Error' : 'Warning' }, now)));
+    const { total, alerts } = store.search({ rules: ['r1'], priorities: ['Error'] }, { limit: 20, offset: 0 });
+    expect(total).toBe(125);
+    expect(alerts).toHaveLength(20);
+    const times = alerts.map((a) => a.alert.time);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(alerts.every((a) => a.alert.rule === 'r1' && a.alert.priority === 'Error')).toBe(true);
+  });
+});
