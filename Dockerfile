@@ -32,6 +32,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/rules ./rules
 COPY --from=build /app/web-ui/dist ./web-ui/dist
+COPY --from=build /app/proto ./proto
 ENV NODE_ENV=production DATADIR=/var/lib/saker
 # The sidekick runs as the unprivileged user; the detector service overrides this with root in
 # docker-compose.yml because eBPF needs it.
