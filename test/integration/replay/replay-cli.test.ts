@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/program.js';
-import type { Alert } from '../../../contract/index.js';
+import { parseJson, type Alert } from '../../../contract/index.js';
 
 const RULES = new URL('../../../../shared/falco-rules/', import.meta.url).pathname;
 const CAPTURES = new URL('../../../../shared/captures/', import.meta.url).pathname;
@@ -16,8 +16,8 @@ async function replay(...argv: string[]) {
   const alerts = stdout
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Alert);
-  return { code, alerts, stderr };
+    .map((line) => parseJson(line) as Alert);
+  return { code, alerts, stderr, stdout };
 }
 
 describe('saker replay', () => {
@@ -35,6 +35,23 @@ describe('saker replay', () => {
     expect(alerts[0]).toMatchObject({ priority: 'Notice', source: 'syscall', output_fields: { 'proc.name': expect.any(String) } });
     expect(alerts[0]?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
     expect(stderr).toMatch(/^replay: 35 events, 2 alerts; skipped: none/);
+  });
+
+  it('prints evt.time as the exact integer nanoseconds of the alert time, as Falco does', async () => {
+    const { alerts, stdout } = await replay(
+      '-i',
+      `${CAPTURES}test_ipv6_client.scap`,
+      '-r',
+      `${RULES}falco_rules.yaml`,
+      `${RULES}falco-incubating_rules.yaml`,
+      `${RULES}falco-sandbox_rules.yaml`,
+    );
+    const first = alerts[0];
+    if (!first) throw new Error('no alert');
+    const [whole, fraction] = first.time.slice(0, -1).split('.') as [string, string];
+    const nanos = BigInt(Date.parse(`${whole}Z`)) * 1_000_000n + BigInt(fraction);
+    expect(first.output_fields['evt.time']).toBe(nanos);
+    expect(stdout).toContain(`"evt.time":${nanos}`);
   });
 
   it('replays Kubernetes audit events with Saker’s own k8s rules by default', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { withTimeout } from '../../../common/abort.js';
 
-/** Resolves with the abort reason once `signal` aborts; never otherwise. */
-const aborted = (signal: AbortSignal): Promise<unknown> => new Promise((resolve) => signal.addEventListener('abort', () => resolve(signal.reason)));
+/** Resolves with the abort reason once `signal` aborts (at once if it already has); never otherwise. */
+const aborted = (signal: AbortSignal): Promise<unknown> =>
+  signal.aborted ? Promise.resolve(signal.reason) : new Promise((resolve) => signal.addEventListener('abort', () => resolve(signal.reason)));
 
 describe('withTimeout', () => {
   it('aborts the work after the time limit, with a TimeoutError, even when garbage is collected meanwhile', async () => {
