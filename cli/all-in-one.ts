@@ -5,30 +5,57 @@ import { livePreflight } from '../detector/sources/live/index.js';
 import { startSidekick, untilStopSignal } from '../sidekick/index.js';
 
 /**
- * `saker run` (what `npm start` runs): sidekick, web UI and, when this host allows it, the live
- * detector, in one process with embedded defaults. Without root or BTF the detector stays off and
- * the reason is printed; everything else still runs.
+ * The Kubernetes audit webhook `saker run` opens when no plugin is configured. Loopback only, so
+ * nothing beyond this host can post audit events; `saker demo` posts its sample events here.
+ */
+export const EMBEDDED_AUDIT_WEBHOOK = 'http://127.0.0.1:9765/k8s-audit';
+
+/**
+ * The detector settings `saker run` uses: alerts go to its own sidekick; with no plugin configured
+ * (neither `plugins` nor `load_plugins` set) the audit webhook listens on loopback; without eBPF the
+ * plugin sources run alone.
+ */
+export function embeddedDetectorConfig(config: SakerConfig, sidekickUrl: string, liveAvailable: boolean): SakerConfig {
+  const detector = { ...config.detector, http_output: { ...config.detector.http_output, url: `${sidekickUrl}/` } };
+  if (detector.plugins.length === 0 && detector.load_plugins === undefined) {
+    detector.plugins = [{ name: 'k8saudit', open_params: EMBEDDED_AUDIT_WEBHOOK }, { name: 'json' }];
+  }
+  if (!liveAvailable && !detector.disable_sources.includes('syscall')) detector.disable_sources = [...detector.disable_sources, 'syscall'];
+  return { ...config, detector };
+}
+
+/**
+ * `saker run` (what `npm start` runs): sidekick, web UI and the detector, in one process with
+ * embedded defaults. The detector watches this host with eBPF when the host allows it and takes
+ * Kubernetes audit events on loopback either way. Without eBPF, a detector that cannot start is
+ * reported and everything else still runs; with eBPF, it fails start-up as `saker detector` would.
  */
 export async function runAllInOne(config: SakerConfig, log: Logger, say: (text: string) => void): Promise<void> {
   const sidekick = await startSidekick(config, log);
-  const problems = livePreflight();
+  const liveProblems = livePreflight();
+  const liveAvailable = liveProblems.length === 0;
+  const linked = embeddedDetectorConfig(config, sidekick.url, liveAvailable);
   let detector: RunningDetector | undefined;
-  let detectorLine: string;
-  if (problems.length === 0) {
-    const linked = { ...config, detector: { ...config.detector, http_output: { ...config.detector.http_output, url: `${sidekick.url}/` } } };
-    try {
-      detector = await startDetector(linked, log);
-      await untilDetectorReady(detector);
-    } catch (error) {
+  const watching: string[] = [];
+  try {
+    detector = await startDetector(linked, log);
+    await untilDetectorReady(detector);
+    if (liveAvailable) watching.push('this host with eBPF');
+    const webhook = linked.detector.plugins.find((p) => p.name === 'k8saudit')?.open_params;
+    if (webhook) watching.push(`Kubernetes audit events at ${webhook}`);
+  } catch (error) {
+    await detector?.stop(0);
+    detector = undefined;
+    if (liveAvailable) {
       // Bad rules or a driver that cannot start: stop what is running so the process can exit.
-      await detector?.stop(0);
       await sidekick.close();
       throw error;
     }
-    detectorLine = 'watching this host with eBPF';
-  } else {
-    detectorLine = `off: ${problems.map((p) => p.message).join('; ')}`;
+    log.warn({ err: error }, 'the detector could not start its plugin sources');
+    watching.length = 0;
   }
+  const liveOff = liveAvailable ? '' : `; eBPF off: ${liveProblems.map((p) => p.message).join('; ')}`;
+  const detectorLine = watching.length > 0 ? `watching ${watching.join(' and ')}${liveOff}` : `off${liveOff}`;
   say(
     [
       `Saker is running.`,

@@ -7,9 +7,10 @@ import { HOST_ACTIONS, DemoSkip, type DemoScratch, type HostAction } from './hos
 import { demoAuditSamples } from './k8s-audit-events.js';
 import { deliverAuditSamples } from './k8s-audit.js';
 import { waitForRules } from './ui-check.js';
+import { EMBEDDED_AUDIT_WEBHOOK } from '../all-in-one.js';
 
 /** The detector's Kubernetes audit webhook, where an API server's audit backend posts. */
-export const DEFAULT_K8S_AUDIT_URL = 'http://127.0.0.1:9765/k8s-audit';
+export const DEFAULT_K8S_AUDIT_URL = EMBEDDED_AUDIT_WEBHOOK;
 
 /** Without the web UI check, how long the demo stays up before undoing what it left running. */
 const UNCHECKED_GRACE_MS = 5_000;

@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EMBEDDED_AUDIT_WEBHOOK } from '../../../cli/all-in-one.js';
+import { demoAuditSamples } from '../../../cli/demo/index.js';
 
 /** `saker run` as `npm start` runs it: a real process, real ports, a real alert through to the UI API. */
 describe('saker run (npm start)', () => {
-  it('prints where the UI is, accepts a Falco alert and shows it in the UI API, and stops cleanly on SIGTERM', async () => {
+  it('prints where the UI is, accepts a Falco alert and audit events on loopback, shows their alerts in the UI API, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'saker-run-'));
     const port = 20000 + Math.floor(Math.random() * 20000);
     const child = spawn(process.execPath, ['--import', 'tsx', 'cli/saker.ts', 'run'], {
@@ -42,6 +44,24 @@ describe('saker run (npm start)', () => {
         if (!found) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(found).toMatchObject({ rule: 'Run test', priority: 'Critical', uuid });
+      // The Kubernetes audit webhook is on by default, on loopback: audit events become alerts.
+      expect(stdout).toContain(`Kubernetes audit events at ${EMBEDDED_AUDIT_WEBHOOK}`);
+      const samples = demoAuditSamples();
+      const audit = await fetch(EMBEDDED_AUDIT_WEBHOOK, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: samples.map((sample) => sample.event) }),
+      });
+      expect(audit.status).toBe(200);
+      const expectedRules = new Set(samples.map((sample) => sample.rule));
+      let seenRules = new Set<string>();
+      for (let i = 0; i < 200 && seenRules.size < expectedRules.size; i++) {
+        const search = (await (await fetch(`${ui}/api/v1/events/search?source=k8s_audit&limit=100`)).json()) as { results: { rule: string }[] };
+        seenRules = new Set(search.results.map((a) => a.rule));
+        if (seenRules.size < expectedRules.size) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(seenRules).toEqual(expectedRules);
+
       const page = await fetch(`${ui}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<!doctype html>');
