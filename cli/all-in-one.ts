@@ -62,6 +62,8 @@ export async function runAllInOne(config: SakerConfig, log: Logger, say: (text: 
       `  web UI:   ${sidekick.uiUrl ?? 'disabled (webui.enabled is false)'}`,
       `  ingest:   ${sidekick.url}/  (point Falco's http_output or any falcosidekick client here)`,
       `  detector: ${detectorLine}`,
+      `  outputs:  ${sidekick.outputs.length > 0 ? sidekick.outputs.join(', ') : 'the web UI only (set SLACK_WEBHOOKURL or see docs/configuration.md)'}`,
+      `  demo:     npx saker demo  (makes Saker's rules fire${liveAvailable ? '' : '; its host actions need eBPF, its audit events do not'})`,
       `Press Ctrl+C to stop.`,
       '',
     ].join('\n'),

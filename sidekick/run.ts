@@ -15,6 +15,8 @@ export interface RunningSidekick {
   url: string;
   /** The web UI's URL, when enabled. */
   uiUrl?: string;
+  /** The names of the enabled outputs besides the web UI (`slack`, `kafka`, named instances, …). */
+  outputs: string[];
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startSidekick(config: SakerConfig, log: Logger): Promise<R
     sidekick,
     url,
     uiUrl: ui?.url,
+    outputs: routes.map((r) => r.name),
     async close() {
       await ui?.close();
       await sidekick.close();

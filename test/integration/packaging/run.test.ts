@@ -28,6 +28,8 @@ describe('saker run (npm start)', () => {
       const ingest = /ingest: +(\S+?)\/? /.exec(stdout)?.[1];
       expect(ui).toBe(`http://127.0.0.1:${port + 1}`);
       expect(ingest).toContain(String(port));
+      expect(stdout).toMatch(/outputs: +the web UI only/);
+      expect(stdout).toContain('npx saker demo');
 
       const posted = await fetch(`${ingest}/`, {
         method: 'POST',
