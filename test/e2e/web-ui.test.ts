@@ -123,9 +123,13 @@ describe.skipIf(!hasChromium)('web UI in headless Chromium', () => {
     await expect.poll(() => new URL(p.url()).searchParams.get('filter'), { timeout: 5000 }).toBe('kubectl');
     const expected = seeded.filter((a) => a.priority === 'Critical' && a.output.includes('kubectl')).length;
     await expect.poll(() => p.textContent('.total'), { timeout: 5000 }).toBe(`${expected} alert${expected === 1 ? '' : 's'}`);
-    const outputs = await visibleRowTexts(p, '.c-output');
-    expect(outputs.length).toBeGreaterThan(0);
-    expect(outputs.every((o) => o.includes('kubectl'))).toBe(true);
+    // The rows may render a moment after the total: wait for the list itself to narrow.
+    await expect
+      .poll(async () => {
+        const outputs = await visibleRowTexts(p, '.c-output');
+        return outputs.length > 0 && outputs.every((o) => o.includes('kubectl'));
+      }, { timeout: 5000 })
+      .toBe(true);
 
     await p.reload();
     await p.waitForSelector('body[data-ready="true"]');

@@ -65,7 +65,7 @@ describe('kafka output', () => {
     const first = sampleAlert();
     expect(await output.send([first], context)).toEqual([{ status: 'ok' }]);
     const pending = Array.from({ length: 5 }, () => sampleAlert());
-    broker.pause();
+    await broker.pause();
     try {
       const [down] = await output.send(pending.slice(0, 1), context);
       expect(down?.status).toBe('retryable');

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -25,8 +25,9 @@ export interface KafkaMockBroker {
   waitForMessages(count: number, timeoutMs?: number): Promise<ConsumedMessage[]>;
   /** Resolves once the consumed messages satisfy `done` (bounded by `timeoutMs`). */
   waitUntil(done: (messages: ConsumedMessage[]) => boolean, timeoutMs?: number): Promise<ConsumedMessage[]>;
-  /** Freezes the broker (SIGSTOP): it accepts nothing until `resume`, like a hung or partitioned broker. */
-  pause(): void;
+  /** Freezes the broker (SIGSTOP): it accepts nothing until `resume`, like a hung or partitioned broker.
+   *  Resolves once every process of the broker is really stopped (a signal is delivered asynchronously). */
+  pause(): Promise<void>;
   resume(): void;
   stop(): Promise<void>;
 }
@@ -56,6 +57,35 @@ function parseHeaders(list: unknown): Record<string, string> {
   if (!Array.isArray(list)) return out;
   for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = String(list[i + 1]);
   return out;
+}
+
+/** The states (`R`, `S`, `T`, …) of the processes in process group `group`, from /proc. */
+function groupStates(group: number): string[] {
+  const states: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === group && state !== undefined) states.push(state);
+  }
+  return states;
+}
+
+/** Waits (up to 5 s) until every process of the group is stopped. */
+async function untilGroupStopped(group: number): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const states = groupStates(group);
+    if (states.length > 0 && states.every((state) => state === 'T')) return;
+    if (Date.now() > deadline) throw new Error(`kafka-mock-broker did not stop: process states ${states.join(',')}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** Starts the mock cluster consuming `topic`; resolves once it prints its address. */
@@ -130,7 +160,10 @@ export async function startKafkaMockBroker(options: { topic: string; brokers?: n
       return waitUntil((seen) => seen.length >= count, timeoutMs);
     },
     waitUntil: (done, timeoutMs) => waitUntil(done, timeoutMs),
-    pause: () => signal('SIGSTOP'),
+    async pause() {
+      signal('SIGSTOP');
+      await untilGroupStopped(group);
+    },
     resume: () => signal('SIGCONT'),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
