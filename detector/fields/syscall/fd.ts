@@ -5,6 +5,7 @@
 import type { Extractor, FieldValue } from '../../engine/fields.js';
 import { FD_TYPECHAR, type FdInfo } from '../../state/index.js';
 import { EVENT_FLAGS, paramByName, renderParam, type SyscallEvent } from '../../sources/syscall/index.js';
+import { normalizePath } from '../../sources/syscall/paths.js';
 
 const FD_EVENT_FLAGS = EVENT_FLAGS.CREATES_FD | EVENT_FLAGS.USES_FD | EVENT_FLAGS.DESTROYS_FD;
 import { defineFields, parseIndex, type FieldDef } from './define.js';
@@ -34,18 +35,6 @@ function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
-/** Removes `.`/`..` segments and duplicate slashes, as libsinsp's path concatenation does. */
-export function normalizePath(path: string): string {
-  if (!path.startsWith('/')) return path;
-  const out: string[] = [];
-  for (const seg of path.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') out.pop();
-    else out.push(seg);
-  }
-  return `/${out.join('/')}`;
-}
-
 /** The name a failed or fd-less creator event was given (open's path, connect's tuple). */
 function creatorName(e: SyscallEvent, raw: boolean): string | undefined {
   if (e.dir !== '<') return undefined;
@@ -67,7 +56,9 @@ function creatorName(e: SyscallEvent, raw: boolean): string | undefined {
       const dirfd = paramByName(src, 'dirfd');
       const dir =
         typeof dirfd === 'number' && dirfd !== -100 ? (e.thread?.fds.get(dirfd)?.name ?? '') : (e.thread?.cwd ?? '');
-      return normalizePath(joinPath(dir, name));
+      const path = joinPath(dir, name);
+      // A path still relative (no cwd known) is kept as is, as the state parser does.
+      return path.startsWith('/') ? normalizePath(path) : path;
     }
     case 'connect':
     case 'accept':

@@ -34,4 +34,3 @@ export const SYSCALL_FIELDS: FieldTable<SyscallEvent> = {
 export { SYSCALL_EVENT_TYPES } from './event-types.js';
 export { capsToString, cmdline } from './proc.js';
 export { returnValue } from './evt.js';
-export { normalizePath } from './fd.js';
