@@ -37,12 +37,16 @@ export async function runAllInOne(config: SakerConfig, log: Logger, say: (text: 
   const linked = embeddedDetectorConfig(config, sidekick.url, liveAvailable);
   let detector: RunningDetector | undefined;
   const watching: string[] = [];
+  const notStarted: string[] = [];
   try {
     detector = await startDetector(linked, log);
     await untilDetectorReady(detector);
-    if (liveAvailable) watching.push('this host with eBPF');
+    // Name only the sources that opened: with eBPF running, a webhook whose port is taken fails alone.
+    const opened = new Set(detector.openedSources());
+    if (liveAvailable && opened.has('syscall')) watching.push('this host with eBPF');
     const webhook = linked.detector.plugins.find((p) => p.name === 'k8saudit')?.open_params;
-    if (webhook) watching.push(`Kubernetes audit events at ${webhook}`);
+    if (webhook && opened.has('k8s_audit')) watching.push(`Kubernetes audit events at ${webhook}`);
+    else if (webhook) notStarted.push(`the Kubernetes audit webhook at ${webhook} (see the log)`);
   } catch (error) {
     await detector?.stop(0);
     detector = undefined;
@@ -55,7 +59,8 @@ export async function runAllInOne(config: SakerConfig, log: Logger, say: (text: 
     watching.length = 0;
   }
   const liveOff = liveAvailable ? '' : `; eBPF off: ${liveProblems.map((p) => p.message).join('; ')}`;
-  const detectorLine = watching.length > 0 ? `watching ${watching.join(' and ')}${liveOff}` : `off${liveOff}`;
+  const failed = notStarted.length > 0 ? `; did not start: ${notStarted.join(', ')}` : '';
+  const detectorLine = watching.length > 0 ? `watching ${watching.join(' and ')}${failed}${liveOff}` : `off${liveOff}`;
   say(
     [
       `Saker is running.`,

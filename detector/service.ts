@@ -63,6 +63,8 @@ export interface RunningDetector {
   done: Promise<void>;
   /** Resolves once the sources see events (probes attached, plugin sources opened). */
   ready: Promise<void>;
+  /** The `source:` names whose sources have opened so far (a source that failed to open is absent). */
+  openedSources(): string[];
   stop(drainMs?: number): Promise<void>;
   /** The web server's address (`detector.webserver`), when enabled. */
   webserverUrl?: string;
@@ -320,6 +322,9 @@ export async function startDetector(config: SakerConfig, log: Logger, options: D
   const sources: RunningSource[] = [...(syscall ? [syscall] : []), ...pluginSources];
   log.info({ sources: sources.map((s) => s.source) }, 'detector event sources started');
 
+  // Registered before `ready` is derived, so whoever awaits `ready` sees every source that opened.
+  const opened = new Set<string>();
+  for (const source of sources) source.ready.then(() => opened.add(source.source), () => undefined);
   const done = superviseSources(sources, log);
   const ready = untilSourcesReady(sources);
   // Failures are logged by superviseSources and reported by untilDetectorReady; never unhandled.
@@ -337,6 +342,7 @@ export async function startDetector(config: SakerConfig, log: Logger, options: D
   return {
     done,
     ready,
+    openedSources: () => [...opened],
     webserverUrl: webserver?.url,
     stats: () => {
       const link = finalLink ?? emitter.stats();

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMBEDDED_AUDIT_WEBHOOK } from '../../../cli/all-in-one.js';
 import { demoAuditSamples } from '../../../cli/demo/index.js';
+import { livePreflight } from '../../../detector/sources/live/index.js';
 
 /** `saker run` as `npm start` runs it: a real process, real ports, a real alert through to the UI API. */
 describe('saker run (npm start)', () => {
@@ -73,6 +75,51 @@ describe('saker run (npm start)', () => {
       expect(code).toBe(0);
     } finally {
       child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('does not claim the audit webhook when its port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port: takenPort } = taken.address() as { port: number };
+    const webhook = `http://127.0.0.1:${takenPort}/k8s-audit`;
+    const dir = mkdtempSync(join(tmpdir(), 'saker-run-'));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/saker.ts', 'run'], {
+      env: {
+        ...process.env,
+        DATADIR: dir,
+        LISTENPORT: String(port),
+        WEBUI_LISTENPORT: String(port + 1),
+        LOGLEVEL: 'warn',
+        DETECTOR_PLUGINS: JSON.stringify([{ name: 'k8saudit', open_params: webhook }, { name: 'json' }]),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.resume();
+      const started = Date.now();
+      while (!stdout.includes('Press Ctrl+C')) {
+        if (Date.now() - started > 60_000 || child.exitCode !== null) throw new Error(`saker run did not start: ${stdout}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const detectorLine = /detector: (.*)/.exec(stdout)?.[1] ?? '';
+      expect(detectorLine).not.toContain(`Kubernetes audit events at ${webhook}`);
+      if (livePreflight().length === 0) {
+        // eBPF runs, so the detector starts; the line says the webhook did not.
+        expect(detectorLine).toContain('watching this host with eBPF');
+        expect(detectorLine).toContain(`did not start: the Kubernetes audit webhook at ${webhook}`);
+      } else {
+        expect(detectorLine).toMatch(/^off/);
+      }
+      child.kill('SIGTERM');
+      expect(await new Promise<number | null>((resolve) => child.on('close', resolve))).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      taken.close();
       rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
