@@ -4,7 +4,7 @@ import { SakerError } from '../../common/errors.js';
 import type { OutputCreateOptions } from '../create-options.js';
 import { OUTPUT_ERROR_CODES } from '../errors.js';
 import type { DeliveryResult, Output, SendContext } from '../output.js';
-import { repeatResult } from '../results.js';
+import { repeatResult, resultForTransportError } from '../results.js';
 import { outputFieldText } from '../template.js';
 import { loadTlsOptions } from '../tls.js';
 import type { KafkaConfig } from './config.js';
@@ -58,6 +58,8 @@ export function resultForKafkaError(error: unknown): DeliveryResult {
   const reason = `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
   if (PERMANENT_ERRORS.has(e.name ?? '')) return { status: 'permanent', reason };
   if (e.name === 'KafkaJSProtocolError' && e.retriable === false) return { status: 'permanent', reason };
+  // A TLS certificate the client refuses fails alike on every attempt: permanent, as for every output.
+  if (e.name === 'KafkaJSConnectionError' && resultForTransportError(e).status === 'permanent') return { status: 'permanent', reason };
   return { status: 'retryable', reason };
 }
 
