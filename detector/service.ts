@@ -178,12 +178,14 @@ function startSyscallSource(
 
   const ctx = createContext({ users: loadHostUsers(config.detector.hostroot), hostname });
   // Container names, images and pod labels from the runtime's API, filled in as containers show up.
-  startContainerLookup(config.detector, ctx, log);
+  const containerLookup = startContainerLookup(config.detector, ctx, log);
   const seeded = seedFromProc(ctx);
   log.info({ ...seeded, rules: engine.rules.filter((r) => r.enabled).length, probes: driver.probes.length }, 'detector state seeded from /proc');
   const parser = new StateParser(ctx);
   const recorder = options.record ? new LiveRecorder(options.record, hostname, (err) => log.warn({ err }, 'the record file cannot be written; recording stopped')) : undefined;
   recorder?.writeState(ctx.threads.values(), ctx.users);
+  // The runtime's answers go into the recording where they arrived, so a replay shows the same fields.
+  if (containerLookup && recorder) containerLookup.onFound = (id, info) => recorder.writeContainer(id, info);
   const adapter = new LiveEventAdapter(ctx, recorder?.adapterOptions());
 
   const done = (async () => {
@@ -211,6 +213,7 @@ function startSyscallSource(
     stop: async () => {
       driver.stop();
       await done.catch(() => undefined);
+      containerLookup?.close();
     },
   };
 }

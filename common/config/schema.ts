@@ -75,7 +75,37 @@ export const DetectorConfigSchema = Type.Object(
             }),
             sockets: Type.Array(Type.String(), {
               default: ['/var/run/docker.sock'],
-              description: 'Docker API unix sockets, tried in order, below `hostroot`; none present: container metadata stays unset, silently.',
+              description: 'Docker API unix sockets, tried in order, below `hostroot`; none present: Docker is not asked, silently (no runtime socket at all: container metadata stays unset).',
+            }),
+          },
+          { ...strict, default: {} },
+        ),
+        crio: Type.Object(
+          {
+            enabled: Type.Boolean({
+              default: true,
+              description: "Look up the same container fields from CRI-O's inspect endpoint (`GET /containers/<id>`) (Saker addition; Falco asks CRI-O through `container_engines.cri`).",
+            }),
+            sockets: Type.Array(Type.String(), {
+              default: ['/var/run/crio/crio.sock'],
+              description: 'CRI-O unix sockets, tried in order, below `hostroot`; none present: CRI-O is not asked, silently (Saker addition).',
+            }),
+          },
+          { ...strict, default: {} },
+        ),
+        containerd: Type.Object(
+          {
+            enabled: Type.Boolean({
+              default: true,
+              description: "Look up the same container fields from containerd's containers API over gRPC (as falco.yaml `container_engines.containerd`).",
+            }),
+            sockets: Type.Array(Type.String(), {
+              default: ['/run/containerd/containerd.sock', '/run/k3s/containerd/containerd.sock'],
+              description: 'containerd unix sockets, tried in order, below `hostroot`; none present: containerd is not asked, silently (Saker addition).',
+            }),
+            namespaces: Type.Array(Type.String(), {
+              default: ['k8s.io', 'moby', 'default'],
+              description: 'containerd namespaces searched for a container, in order (Saker addition).',
             }),
           },
           { ...strict, default: {} },

@@ -1,6 +1,7 @@
 /**
- * A minimal Docker Engine API client over its unix socket: one GET, a bounded answer, a deadline.
- * Everything that can go wrong comes back as a typed DockerApiError, never an unhandled event.
+ * A minimal HTTP-over-unix-socket client for the Docker Engine API (and CRI-O's inspect endpoint,
+ * which speaks the same way): one GET, a bounded answer, a deadline. Everything that can go wrong
+ * comes back as a typed DockerApiError, never an unhandled event.
  */
 import { request } from 'node:http';
 
@@ -64,6 +65,12 @@ export function dockerGet(socketPath: string, path: string, opts: DockerCallOpti
         try {
           body = text === '' ? undefined : JSON.parse(text);
         } catch (cause) {
+          // An error status with a plain-text reason (CRI-O's 404s are Go's http.Error text) is still
+          // an answer; only a success that is not JSON is broken.
+          if (status < 200 || status > 299) {
+            resolve({ status, body: text });
+            return;
+          }
           reject(new DockerApiError('bad-json', `GET ${path}: answer is not JSON (HTTP ${status})`, status, { cause }));
           return;
         }

@@ -15,12 +15,17 @@
  *       strings or socket addresses ({"family":"inet","ip":…,"port":…}, {"family":"unix","path":…},
  *       {"family":"other","code":…}); `host` holds the answers to the /proc lookups the adapter made for
  *       that record (`proc:<pid>`, `tgid:<tid>`, `sock:<pid>:<fd>:<family>`; null = not found).
+ *   {"t":"container", "id":"<12-hex id>", "container":{…}}
+ *       what the container runtime's API said about a container (name, image, labels, …), written
+ *       once per container where the answer arrived in the stream, so a replay without the runtime
+ *       sees the same `container.*`/`k8s.*` values from the same record on. Readers that do not know
+ *       it skip it as an unknown line type.
  *   {"t":"end", "records":…, "dropped":…, "ended":"<RFC 3339>"}
  *       the trailer, written on stop: records written, and records left out because the file reached
  *       its size limit. A file without it was cut short (the detector was killed).
  *
  * 64-bit values that may exceed 2^53 (ktime, the clock offset, bigint thread fields) are decimal
- * strings; inside `thread` lines a bigint is {"$bigint":"…"} and a Map is {"$map":[[key, value], …]}.
+ * strings; inside `thread` and `container` lines a bigint is {"$bigint":"…"} and a Map is {"$map":[[key, value], …]}.
  */
 import type { LiveRecord, LiveSockAddr } from '../sources/live/index.js';
 import type { ProcDetails } from '../sources/live/index.js';

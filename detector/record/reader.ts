@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { SakerError } from '../../common/errors.js';
 import { LiveEventAdapter, MonotonicClock, type HostFacts, type LiveSockAddr, type ProcDetails } from '../sources/live/index.js';
 import { createContext, isRuleEvent, StateParser, type SyscallContext, type SyscallEvent } from '../sources/syscall/index.js';
-import { UserTable, type FdTable, type GroupInfo, type ThreadInfo, type UserInfo } from '../state/index.js';
+import { UserTable, type ContainerInfo, type FdTable, type GroupInfo, type ThreadInfo, type UserInfo } from '../state/index.js';
 import { decodeHeader, decodeRecord, hostKey, RecordLineError, stateReviver, type HostAnswers, type RecordHeader } from './format.js';
 
 /** What a replay of a recording read, and what it could not use. */
@@ -33,7 +33,7 @@ class RecordedHostFacts implements HostFacts {
   }
 }
 
-/** State lines before the records: users, groups, threads. */
+/** State lines: users, groups and threads before the records; containers wherever the lookup answered. */
 const STATE_LINES: Readonly<Record<string, (ctx: SyscallContext, o: Record<string, unknown>, fdsByPid: Map<number, FdTable>) => void>> = {
   user(ctx, o) {
     if (typeof o.uid !== 'number' || typeof o.gid !== 'number' || typeof o.name !== 'string') throw new RecordLineError("a 'user' line needs uid, gid and name");
@@ -51,6 +51,13 @@ const STATE_LINES: Readonly<Record<string, (ctx: SyscallContext, o: Record<strin
       if (!shared) fdsByPid.set(thread.pid, thread.fds);
     } else thread.fds = shared ?? new Map();
     ctx.threads.set(thread);
+  },
+  container(ctx, o) {
+    const info = o.container as ContainerInfo | undefined;
+    if (typeof o.id !== 'string' || !info || typeof info.id !== 'string' || !Array.isArray(info.mounts) || typeof info.labels !== 'object' || info.labels === null) {
+      throw new RecordLineError("a 'container' line needs id and a container with id, mounts and labels");
+    }
+    ctx.containers.set(o.id, info);
   },
 };
 

@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { SAKER_VERSION } from '../../common/package-info.js';
 import { SakerError } from '../../common/errors.js';
 import { MonotonicClock, ProcHostFacts, type HostFacts, type LiveEventAdapterOptions, type LiveRecord, type LiveSockAddr, type ProcDetails } from '../sources/live/index.js';
-import type { ThreadInfo, UserTable } from '../state/index.js';
+import type { ContainerInfo, ThreadInfo, UserTable } from '../state/index.js';
 import { encodeRecord, hostKey, RECORD_FORMAT_VERSION, stateReplacer, type HostAnswers, type RecordHeader } from './format.js';
 
 /** Where and how much to record. */
@@ -24,6 +24,9 @@ const FLUSH_BYTES = 64 * 1024;
 // Room kept for the trailer line, so a full file still ends with it.
 const TRAILER_RESERVE = 256;
 const FLUSH_INTERVAL_MS = 1_000;
+// Container ids remembered as already written; past it the oldest are forgotten (and a container
+// described again is written again, which replays the same).
+const MAX_CONTAINERS_REMEMBERED = 4_096;
 
 /**
  * Writes a live session to a JSON-lines file (format in ./format.ts) that `saker replay` reads back
@@ -41,6 +44,7 @@ export class LiveRecorder {
   private fileBytes = 0;
   private full = false;
   private answers: HostAnswers = {};
+  private readonly containersWritten = new Set<string>();
   private readonly timer: NodeJS.Timeout;
 
   /** Opens (truncates) the file and writes the header; throws `SAKER_ERR_RECORD_OPEN` if it cannot. */
@@ -97,6 +101,20 @@ export class LiveRecorder {
       seenPids.add(thread.pid);
       this.line(JSON.stringify({ t: 'thread', thread: first ? thread : { ...thread, fds: null } }, stateReplacer));
     }
+  }
+
+  /**
+   * Writes what the container runtime said about a container, once per container, at this point of
+   * the stream: a replay then knows it from the same record on, as the live detector did.
+   */
+  writeContainer(id: string, info: ContainerInfo): void {
+    if (this.containersWritten.has(id)) return;
+    this.containersWritten.add(id);
+    if (this.containersWritten.size > MAX_CONTAINERS_REMEMBERED) {
+      const oldest = this.containersWritten.values().next().value;
+      if (oldest !== undefined) this.containersWritten.delete(oldest);
+    }
+    this.line(JSON.stringify({ t: 'container', id, container: info }, stateReplacer));
   }
 
   /** Writes one record with the host answers gathered while it was adapted. */

@@ -215,7 +215,7 @@ describe('container metadata from the Docker API', () => {
     const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined } as never;
     const defaults = loadConfig({ env: {} }).detector;
     expect(defaults.container_engines.docker).toEqual({ enabled: true, sockets: ['/var/run/docker.sock'] });
-    const withSocket = (enabled: boolean, socket: string): typeof defaults => ({ ...defaults, hostroot: dir, container_engines: { docker: { enabled, sockets: [socket] } } });
+    const withSocket = (enabled: boolean, socket: string): typeof defaults => ({ ...defaults, hostroot: dir, container_engines: { ...defaults.container_engines, docker: { enabled, sockets: [socket] } } });
     expect(startContainerLookup(withSocket(true, '/docker.sock'), ctx, silent)).toBeInstanceOf(ContainerLookup);
     expect(ctx.requestContainer).toBeTypeOf('function');
     expect(startContainerLookup(withSocket(true, '/nope.sock'), createContext(), silent)).toBeUndefined();
