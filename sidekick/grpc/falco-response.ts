@@ -19,6 +19,9 @@ const SOURCE_BY_NAME: ReadonlyMap<string, number> = new Map<string, number>([
   ['INTERNAL', SOURCE.INTERNAL],
   ['internal', SOURCE.INTERNAL],
   ['Internal', SOURCE.INTERNAL],
+  ['PLUGIN', SOURCE.PLUGIN],
+  ['plugin', SOURCE.PLUGIN],
+  ['Plugin', SOURCE.PLUGIN],
 ]);
 
 /** `google.protobuf.Timestamp`. */
