@@ -20,7 +20,7 @@ export const routingKeys = () => ({
   match: Type.String({
     default: '',
     description:
-      "Send only alerts this expression holds for, in Falco's condition syntax over the alert: `rule`, `priority` (compared by severity), `source`, `hostname`, `tags` (holds when any tag does) and output fields by name, e.g. `k8s.ns.name = prod and priority >= Critical`. Empty: every alert (Saker addition).",
+      "Send only alerts this expression holds for, in Falco's condition syntax over the alert: `rule`, `priority` (compared by severity), `source`, `hostname`, `tags` (holds when any tag does) and output fields, by their dotted name or as `output_fields[name]` (also for names without dots, such as custom fields; a field the alert lacks has no value, so checks on it are false), e.g. `k8s.ns.name = prod and priority >= Critical` or `output_fields[k8s.ns.name] in (prod, staging)`. Empty: every alert (Saker addition).",
   }),
   dedup: Type.Object(
     {

@@ -50,6 +50,12 @@ const ALERT_KEY_SPECS: Readonly<Record<AlertKey, AlertKeySpec>> = {
   },
 };
 
+/**
+ * The table field behind `output_fields[name]` for names that are not dotted field names (custom and
+ * templated fields, names with odd characters): its argument is the key, read as written.
+ */
+export const OUTPUT_FIELDS_NAME = 'alert.output_fields';
+
 /** Output-field types whose JSON values (strings, numbers, booleans) the engine's families read as is. */
 const VALUE_TYPES: ReadonlySet<FieldType> = new Set(['string', 'fspath', 'int', 'uint', 'double', 'bool', 'ipaddr', 'ipnet']);
 
@@ -101,12 +107,25 @@ function outputFieldSpec(name: string): FieldSpec<Alert> {
   };
 }
 
+/** `alert.output_fields["key"]`: any output field by its key, compared as text as Falco's gRPC output shows it. */
+const OUTPUT_FIELDS_SPEC: FieldSpec<Alert> = {
+  name: OUTPUT_FIELDS_NAME,
+  type: 'string',
+  arg: { kind: 'key', required: true },
+  description: 'An output field by its key, as written in output_fields.',
+  bind: (arg) => {
+    const key = arg ?? '';
+    return (alert) => outputFieldValue(alert, key);
+  },
+};
+
 /**
  * A field table over alerts that knows the alert keys and the output fields `names` (those an
  * expression uses: output fields are open-ended, so the table is built per expression).
  */
 export function alertFieldTable(names: Iterable<string>): FieldTable<Alert> {
   const fields = new Map<string, FieldSpec<Alert>>(ALERT_KEYS.map((key) => [alertFieldName(key), alertKeySpec(key)]));
+  fields.set(OUTPUT_FIELDS_NAME, OUTPUT_FIELDS_SPEC);
   for (const name of names) if (!fields.has(name)) fields.set(name, outputFieldSpec(name));
   return {
     source: 'alert',

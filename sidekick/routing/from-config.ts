@@ -2,7 +2,9 @@ import { Value } from '@sinclair/typebox/value';
 import { parsePriority } from '../../contract/index.js';
 import type { SakerConfig } from '../../common/config/index.js';
 import { ConfigError, configOrigin, type ConfigProblem } from '../../common/config/index.js';
-import { OUTPUT_FACTORIES, createOutput, outputFactory, type OutputCreateOptions } from '../../outputs/index.js';
+// The registry, not outputs/index.js: the caller loads only the output types its config enables.
+import { OUTPUT_FACTORIES, createOutput, outputFactory } from '../../outputs/registry.js';
+import type { OutputCreateOptions } from '../../outputs/create-options.js';
 import { OUTPUT_SECTION_SCHEMAS, routingHome, splitRoutingKeys } from '../../outputs/config-sections.js';
 import { compileMatch, MatchExpressionError } from './match-expression.js';
 import type { Route } from './router.js';

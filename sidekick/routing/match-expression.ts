@@ -2,8 +2,9 @@ import { parsePriority, PRIORITIES, type Alert } from '../../contract/index.js';
 import { SakerError } from '../../common/errors.js';
 import type { Expr, IdentifierExpr, Position } from '../../detector/engine/ast.js';
 import { ConditionSyntaxError, parseCondition } from '../../detector/engine/condition/index.js';
+import { unescapeQuoted } from '../../detector/engine/condition/escaping.js';
 import { CompileError, compileCondition } from '../../detector/engine/eval/index.js';
-import { ALERT_KEYS, alertFieldName, alertFieldTable, severityRank, type AlertKey } from './alert-fields.js';
+import { ALERT_KEYS, OUTPUT_FIELDS_NAME, alertFieldName, alertFieldTable, severityRank, type AlertKey } from './alert-fields.js';
 
 /**
  * `match:` — an output's routing expression, in Falco's condition syntax, over one alert:
@@ -11,9 +12,14 @@ import { ALERT_KEYS, alertFieldName, alertFieldTable, severityRank, type AlertKe
  *   k8s.ns.name = prod and priority >= Critical
  *   tags contains T1059 or proc.name in (bash, sh)
  *
+ *   output_fields[k8s.ns.name] in (prod, staging) and output_fields[cluster] = eu-1
+ *
  * `rule`, `priority`, `source`, `hostname` and `tags` are the alert's own keys; every dotted name is
- * an output field, read by the name Falco writes in `output_fields`. The expression is parsed and
- * compiled by the rules engine, so operators and their semantics are exactly Falco's.
+ * an output field, read by the name Falco writes in `output_fields`, and `output_fields[name]` reads
+ * any output field, also one whose name has no dots (custom and templated fields). A field the alert
+ * lacks (or holds as null) has no value, as a missing field in Falco: every comparison with it is
+ * false and `exists` is false. The expression is parsed and compiled by the rules engine, so operators
+ * and their semantics are exactly Falco's.
  */
 
 export const MATCH_ERROR_CODE = 'SAKER_ERR_MATCH_EXPRESSION';
@@ -67,6 +73,9 @@ interface Rewritten {
   edits: Edit[];
 }
 
+/** The 1-based column of offset `at` in its line. */
+const columnAt = (text: string, at: number) => at - text.lastIndexOf('\n', at - 1);
+
 function skipQuoted(text: string, start: number): number {
   const quote = text[start];
   let i = start + 1;
@@ -94,8 +103,7 @@ function priorityValueEdit(text: string, at: number): Edit {
   }
   const priority = parsePriority(raw);
   if (priority === undefined) {
-    const column = at - text.lastIndexOf('\n', at - 1);
-    throw new MatchExpressionError(`unknown priority '${raw}' (expected one of ${PRIORITIES.join(', ')})`, column);
+    throw new MatchExpressionError(`unknown priority '${raw}' (expected one of ${PRIORITIES.join(', ')})`, columnAt(text, at));
   }
   return { at, length, text: String(severityRank(priority)) };
 }
@@ -118,10 +126,66 @@ function priorityValueEdits(text: string, operator: string, at: number): Edit[] 
   return edits;
 }
 
+// ── output_fields[name] ─────────────────────────────────────────────────────────────────────────────
+//
+// Falco's grammar only knows dotted field names, so `output_fields[name]` does not parse as written.
+// Where a field may stand (a check's start, or inside a transformer such as `tolower(…)`), it is
+// rewritten: to the dotted name itself when the key is one (`output_fields[proc.pid]` is `proc.pid`,
+// typed as Falco types it; `output_fields[proc.aname[2]]` is `proc.aname[2]`), otherwise to the
+// table's `alert.output_fields` field with the key quoted as its argument (compared as Falco's gRPC
+// output shows values). After `in (`, `intersects (` and `pmatch (` it is a list item, as in Falco.
+
+const OUTPUT_FIELDS_WORD = 'output_fields';
+/** A key that reads back as the same dotted field name (with an optional simple argument). */
+const KEY_AS_FIELD = /^[a-zA-Z][a-zA-Z0-9_]*(?:\.[a-zA-Z][a-zA-Z0-9_]*)+(?:\[[^\]["'\s]+\])?$/;
+/** How characters are written inside a "-quoted field argument. */
+const QUOTED_ARG: Readonly<Record<string, string>> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+/** The key of `output_fields[…]` whose `[` is at `open`, and where the reference ends (after `]`). */
+function outputFieldKey(text: string, open: number): { key: string; end: number } {
+  const start = open + 1;
+  const quote = text[start];
+  if (quote === '"' || quote === "'") {
+    const close = skipQuoted(text, start);
+    if (close > text.length) throw new MatchExpressionError(`unterminated quoted key in ${OUTPUT_FIELDS_WORD}[…]`, columnAt(text, start));
+    const unescaped = unescapeQuoted(text.slice(start + 1, close - 1), quote);
+    if ('error' in unescaped) throw new MatchExpressionError(unescaped.error, columnAt(text, start));
+    if (text[close] !== ']') throw new MatchExpressionError(`expected ']' after the quoted key of ${OUTPUT_FIELDS_WORD}[…]`, columnAt(text, close));
+    if (unescaped.value === '') throw new MatchExpressionError(`${OUTPUT_FIELDS_WORD}[] needs the name of an output field, e.g. ${OUTPUT_FIELDS_WORD}[proc.name]`, columnAt(text, start));
+    return { key: unescaped.value, end: close + 1 };
+  }
+  // A bare key ends at its matching ']' (it may hold one, as in proc.aname[2]); blanks and quotes need quoting.
+  let depth = 1;
+  let i = start;
+  for (; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (/[\s"']/.test(ch)) {
+      throw new MatchExpressionError(`unexpected ${/\s/.test(ch) ? 'blank' : 'quote'} in ${OUTPUT_FIELDS_WORD}[…]: quote a key that holds one`, columnAt(text, i));
+    }
+    if (ch === '[') depth++;
+    else if (ch === ']' && --depth === 0) break;
+  }
+  if (i >= text.length) throw new MatchExpressionError(`${OUTPUT_FIELDS_WORD}[ has no closing ']'`, columnAt(text, open));
+  if (i === start) throw new MatchExpressionError(`${OUTPUT_FIELDS_WORD}[] needs the name of an output field, e.g. ${OUTPUT_FIELDS_WORD}[proc.name]`, columnAt(text, i));
+  return { key: text.slice(start, i), end: i + 1 };
+}
+
+/** The edit for the `output_fields[…]` reference at `at` (`open` is its `[`). */
+function outputFieldEdit(text: string, at: number, open: number): Edit {
+  const { key, end } = outputFieldKey(text, open);
+  const replacement =
+    KEY_AS_FIELD.test(key) && !key.startsWith('alert.')
+      ? key
+      : `${OUTPUT_FIELDS_NAME}["${[...key].map((ch) => QUOTED_ARG[ch] ?? ch).join('')}"]`;
+  return { at, length: end - at, text: replacement };
+}
+
 /** The edits that make an expression parse as Falco's grammar wants it, in order. */
 function alertKeyEdits(text: string): Edit[] {
   const edits: Edit[] = [];
   let previous = '';
+  /** What came before the last `(`: a list operator makes what follows list items, not fields. */
+  let opener = '';
   let i = 0;
   while (i < text.length) {
     const ch = text[i] as string;
@@ -133,13 +197,24 @@ function alertKeyEdits(text: string): Edit[] {
     WORD.lastIndex = i;
     const word = WORD.exec(text)?.[0];
     if (!word) {
+      if (ch === '(') opener = previous;
       if (!/\s/.test(ch)) previous = ch;
       i++;
       continue;
     }
     const end = i + word.length;
+    if (word === OUTPUT_FIELDS_WORD && text[end] === '[' && CHECK_STARTERS.has(previous) && !(previous === '(' && LIST_OPERATORS.has(opener))) {
+      const edit = outputFieldEdit(text, i, end);
+      edits.push(edit);
+      i = edit.at + edit.length;
+      previous = 'field';
+      continue;
+    }
     OPERATOR_AHEAD.lastIndex = end;
     const operator = CHECK_STARTERS.has(previous) && text[end] !== '[' ? OPERATOR_AHEAD.exec(text)?.[1] : undefined;
+    if (operator !== undefined && word === OUTPUT_FIELDS_WORD) {
+      throw new MatchExpressionError(`${OUTPUT_FIELDS_WORD} needs the name of an output field in brackets, e.g. ${OUTPUT_FIELDS_WORD}[proc.name]`, columnAt(text, i));
+    }
     previous = word;
     if (operator !== undefined) {
       if (KEY_WORDS.has(word)) edits.push({ at: i, length: word.length, text: alertFieldName(word as AlertKey) });
@@ -192,7 +267,7 @@ function originalColumn(source: string, rewritten: Rewritten, pos: Position): nu
 
 /** Table names back to what the user wrote, in messages. */
 function userWords(message: string): string {
-  return message.replace(/\balert\.(rule|priority|source|hostname|tags)\b/g, '$1');
+  return message.replace(/\balert\.(rule|priority|source|hostname|tags|output_fields)\b/g, '$1');
 }
 
 /** The field names a tree reads, and the bare names (macro references in Falco) it holds. */
@@ -208,7 +283,7 @@ function namesIn(node: unknown, found: { fields: Set<string>; identifiers: Ident
   for (const [key, child] of Object.entries(node)) if (key !== 'pos') namesIn(child, found);
 }
 
-const IDENTIFIER_HINT = `alert keys are ${ALERT_KEYS.join(', ')}; output fields are written with their dotted name, e.g. k8s.ns.name`;
+const IDENTIFIER_HINT = `alert keys are ${ALERT_KEYS.join(', ')}; output fields are written with their dotted name, e.g. k8s.ns.name, or as output_fields[name]`;
 
 /** Parses and compiles a `match:` expression; throws `MatchExpressionError` naming the problem and column. */
 export function compileMatch(text: string): MatchExpression {

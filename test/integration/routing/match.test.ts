@@ -2,13 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../common/config/index.js';
 import { routesFromConfig } from '../../../sidekick/index.js';
+import { startHttpPeer, type HttpPeer } from '../../support/peers/http-peer.js';
 import { startSlackServer, type SlackPosted, type SlackServer } from '../../support/peers/slack-server.js';
 import { FALCO_ALERT, removeDataDirs, startSidekick, until, type RunningSidekick } from '../sidekick/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'saker-routing-'));
 let sidekick: RunningSidekick | undefined;
-const peers: SlackServer[] = [];
+const peers: (SlackServer | HttpPeer)[] = [];
 
 afterEach(async () => {
   await sidekick?.stop();
@@ -104,5 +106,61 @@ outputs:
     const metrics = await metricsText(sidekick);
     expect(metrics).toContain('saker_sidekick_deliveries_total{output="slack-broken",status="deadlettered"} 1');
     expect(metrics).toContain('saker_sidekick_deliveries_total{output="slack-good",status="ok"} 1');
+  });
+
+  it('routes on output_fields[...]: dotted Falco fields and custom fields, a missing field matching nothing', async () => {
+    const staging = await startHttpPeer(() => ({ status: 200 }));
+    const missing = await startHttpPeer(() => ({ status: 200 }));
+    peers.push(staging, missing);
+    const file = join(dir, 'output-fields.yaml');
+    writeFileSync(
+      file,
+      `customfields:
+  cluster: eu-1
+outputs:
+  instances:
+    - type: webhook
+      name: hook-staging
+      address: ${staging.url}/hook
+      match: output_fields[k8s.ns.name] in (prod, staging) and output_fields[cluster] = eu-1 and priority >= Critical
+    - type: webhook
+      name: hook-no-pod
+      address: ${missing.url}/hook
+      match: output_fields[k8s.pod.name] = web or not output_fields[k8s.pod.name] exists
+`,
+    );
+    sidekick = await startSidekick({ file, routes: (config) => routesFromConfig(config) });
+    const batch = [alert('staging critical', 'Critical', 'staging'), alert('staging error', 'Error', 'staging'), alert('dev critical', 'Critical', 'dev')];
+    expect((await sidekick.post('/batch', batch)).status).toBe(200);
+
+    // No alert has k8s.pod.name: the first check is false for all, `not … exists` true for all.
+    await until('the webhooks received their alerts', () => staging.requests.length === 1 && missing.requests.length === 3);
+    const rules = (peer: HttpPeer) => peer.requests.map((r) => (JSON.parse(r.body) as { rule: string }).rule).sort();
+    expect(rules(staging)).toEqual(['staging critical']);
+    expect(rules(missing)).toEqual(['dev critical', 'staging critical', 'staging error']);
+  });
+
+  it('stops start-up on a malformed output_fields[...], naming the key and the column', () => {
+    const file = join(dir, 'bad-output-fields.yaml');
+    writeFileSync(
+      file,
+      `outputs:
+  instances:
+    - type: webhook
+      name: hook
+      address: http://127.0.0.1:9/hook
+      match: priority >= Error and output_fields[proc.name = bash
+`,
+    );
+    let problems: { path: string; origin: string; message: string }[] = [];
+    try {
+      routesFromConfig(loadConfig({ file, env: {} }));
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      { path: 'outputs.instances.0.match', origin: `${file}:6:7`, message: expect.stringMatching(/invalid match expression: unexpected blank in output_fields\[…\].*column 46/) },
+    ]);
   });
 });

@@ -70,6 +70,53 @@ describe('match expressions over alerts', () => {
     expect(holds('k8s.pod.name exists')).toBe(false);
   });
 
+  it('reads output fields written as output_fields[name], dotted or not, quoted or not', () => {
+    const on = alert({ output_fields: { ...alert().output_fields, cluster: 'eu-1', 'my key': 'x', 'evt.count': 7 } });
+    expect(holds('output_fields[proc.name] = bash', on)).toBe(true);
+    expect(holds('output_fields[k8s.ns.name] in (prod, staging)', on)).toBe(true);
+    expect(holds('output_fields[k8s.ns.name] in (dev, staging)', on)).toBe(false);
+    expect(holds('output_fields["k8s.ns.name"] = prod and priority >= Critical', on)).toBe(true);
+    // Typed as the dotted form: proc.pid is an integer in Falco.
+    expect(holds('output_fields[proc.pid] < 1000', on)).toBe(true);
+    expect(holds('output_fields[proc.aname[2]] = sshd', on)).toBe(true);
+    // Names without dots: custom and templated fields.
+    expect(holds('output_fields[cluster] = eu-1', on)).toBe(true);
+    expect(holds("output_fields['my key'] = x", on)).toBe(true);
+    expect(holds('tolower(output_fields[proc.name]) = bash', on)).toBe(true);
+    expect(holds('output_fields[cluster] startswith eu and not output_fields[proc.name] in (sh, zsh)', on)).toBe(true);
+    // The key is an output field's name, never an alert key.
+    expect(holds('output_fields[rule] exists', on)).toBe(false);
+    expect(holds('output_fields[rule] = x', alert({ output_fields: { rule: 'x' } }))).toBe(true);
+  });
+
+  it('gives output_fields[name] that the alert lacks no value, as Falco does a missing field', () => {
+    expect(holds('output_fields[k8s.pod.name] = x')).toBe(false);
+    expect(holds('output_fields[k8s.pod.name] != x')).toBe(false);
+    expect(holds('output_fields[k8s.pod.name] exists')).toBe(false);
+    expect(holds('not output_fields[k8s.pod.name] exists')).toBe(true);
+    expect(holds('output_fields[cluster] = x')).toBe(false);
+    expect(holds('output_fields[container.id] exists')).toBe(false); // null
+  });
+
+  it('keeps output_fields[...] a plain value where Falco reads a value', () => {
+    expect(holds('proc.name in (output_fields[x], sh)', alert({ output_fields: { 'proc.name': 'output_fields[x]' } }))).toBe(true);
+    expect(holds('proc.name = "output_fields[x]"', alert({ output_fields: { 'proc.name': 'output_fields[x]' } }))).toBe(true);
+  });
+
+  it('rejects a malformed output_fields[...] with the column as written', () => {
+    expect(errorOf('output_fields[proc.name = bash').column).toBe(24);
+    expect(errorOf('output_fields[proc.name = bash').message).toContain('blank');
+    expect(errorOf('rule = x and output_fields[proc.name').message).toContain("has no closing ']'");
+    expect(errorOf('rule = x and output_fields[proc.name').column).toBe(27);
+    expect(errorOf('output_fields[] = bash').column).toBe(15);
+    expect(errorOf('output_fields[] = bash').message).toContain('needs the name of an output field');
+    expect(errorOf('output_fields["proc.name" = bash').column).toBe(26);
+    expect(errorOf('output_fields[proc.name] =').column).toBe(27);
+    expect(errorOf('output_fields[proc.pid] > abc').column).toBe(27);
+    expect(errorOf('output_fields = bash').message).toContain('output_fields[proc.name]');
+    expect(errorOf('rule = x or output_fields = bash').column).toBe(13);
+  });
+
   it('leaves words that are values alone', () => {
     expect(holds('proc.name = priority', alert({ output_fields: { 'proc.name': 'priority' } }))).toBe(true);
     expect(holds('proc.name in (rule, tags)', alert({ output_fields: { 'proc.name': 'tags' } }))).toBe(true);
