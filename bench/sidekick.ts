@@ -10,28 +10,38 @@
  *   - the sidekick's RSS while one webhook output is black-holed (accepts connections, never answers)
  *     and 5,000 alerts/s arrive for 60 s: the backlog must stay on disk.
  * The machine's load is recorded with the results: on a shared machine only the ratios of one run compare.
+ * The server's CPU time per request (from /proc, around each HTTP phase) is recorded too: when other
+ * work competes for the CPUs, what a request costs the server is steadier than the rate it reaches.
  * Prints the figures and writes bench/results/sidekick.json. Not a test: nothing passes or fails.
  *
  *   npm run bench:sidekick
  *   SAKER_BENCH_SECONDS=10 (each throughput phase)  SAKER_BENCH_RSS_SECONDS=60 (the RSS phase)
+ *   SAKER_BENCH_SIDEKICK_NODE_FLAGS='--max-old-space-size=64' (node flags of the sidekick under test, e.g. to
+ *   see what heap limits do to its RSS; recorded with the results; none by default)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ClientDuplexStream, GrpcObject, ServiceClientConstructor } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const SELF = fileURLToPath(import.meta.url);
-const ROOT = join(SELF, '..', '..');
+/** The repository: the nearest folder above this file (or its bundle in .scratch/) holding package.json. */
+function repositoryRoot(from: string): string {
+  for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'package.json'))) return dir;
+  throw new Error(`no package.json above ${from}`);
+}
+const ROOT = repositoryRoot(SELF);
 const SECONDS = Number(process.env.SAKER_BENCH_SECONDS ?? 10);
 const RSS_SECONDS = Number(process.env.SAKER_BENCH_RSS_SECONDS ?? 60);
 const RSS_RATE = 5000;
 const BATCH = 50;
 const CONNECTIONS = 32;
+const SIDEKICK_NODE_FLAGS = (process.env.SAKER_BENCH_SIDEKICK_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 
 /** A Falco alert of about 1.5 KB, shaped like a container-escape rule's JSON output. */
 function falcoAlert(): Record<string, unknown> {
@@ -85,12 +95,14 @@ async function serveBare(): Promise<void> {
 }
 
 async function serveSidekick(spec: ServeSpec): Promise<void> {
-  const [{ loadConfig }, { createLogger }, { createOutput }, { createSidekick }] = await Promise.all([
+  // As `saker sidekick` does: only the configured output type's code is loaded (outputs/registry.js).
+  const [{ loadConfig }, { createLogger }, { createOutput, loadOutputTypes }, { createSidekick }] = await Promise.all([
     import('../common/config/index.js'),
     import('../common/logger.js'),
-    import('../outputs/index.js'),
+    import('../outputs/registry.js'),
     import('../sidekick/index.js'),
   ]);
+  if (spec.blackhole) await loadOutputTypes(['webhook']);
   const dataDir = mkdtempSync(join(tmpdir(), 'saker-bench-sidekick-'));
   const config = loadConfig({ env: { LISTENADDRESS: '127.0.0.1', DATADIR: dataDir, GRPC_ENABLED: 'true' } });
   config.listenport = 0 as number;
@@ -133,12 +145,14 @@ async function loadHttp(spec: HttpLoadSpec): Promise<void> {
       duration: seconds,
       ...(spec.rate ? { overallRate: spec.rate } : {}),
     });
-  await run(2); // warm-up: JIT, connection setup, SQLite page cache
+  const warmUp = await run(2); // warm-up: JIT, connection setup, SQLite page cache
   const result = await run(spec.seconds);
   const ok = result.requests.total - result.non2xx;
   console.log(
     JSON.stringify({
       requestsPerSecond: ok / spec.seconds,
+      // Both phases, so the server's CPU time (sampled around the whole load) can be divided by them.
+      requestsWithWarmUp: warmUp.requests.total + result.requests.total,
       total: result.requests.total,
       non2xx: result.non2xx,
       errors: result.errors,
@@ -218,16 +232,31 @@ interface Child {
 /**
  * Where the children's code is: this file bundled to plain JavaScript (dependencies left as imports),
  * because under tsx every process carries a TypeScript loader thread of ~80 MB that is not the sidekick's.
+ * Split into chunks, so a dynamic import (an output type's code and SDK) stays lazy as in `saker sidekick`.
  */
-const BUNDLE = join(ROOT, '.scratch', 'bench-sidekick.mjs');
+const BUNDLE_DIR = join(ROOT, '.scratch', 'bench-sidekick');
+const BUNDLE = join(BUNDLE_DIR, 'main.mjs');
 
 async function bundleChildren(): Promise<void> {
   const { build } = await import('esbuild');
-  await build({ entryPoints: [SELF], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: BUNDLE, logLevel: 'warning' });
+  rmSync(BUNDLE_DIR, { recursive: true, force: true });
+  await build({
+    entryPoints: { main: SELF },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outdir: BUNDLE_DIR,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
 }
 
 function child(role: string, spec: object = {}): Child {
-  const proc = spawn(process.execPath, [BUNDLE, role, JSON.stringify(spec)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const flags = role === 'serve-sidekick' ? SIDEKICK_NODE_FLAGS : [];
+  const proc = spawn(process.execPath, [...flags, BUNDLE, role, JSON.stringify(spec)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: proc.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
   return {
     process: proc,
@@ -269,10 +298,24 @@ async function blackhole(): Promise<{ url: string; close(): void }> {
   };
 }
 
-async function measureHttp(url: string, body: string, rate?: number, seconds = SECONDS): Promise<Record<string, unknown>> {
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/**
+ * One autocannon run against `url`. With `serverPid`, also the server's CPU time per request: on a
+ * shared machine the rate depends on what else runs, the CPU a request costs the server much less.
+ */
+async function measureHttp(url: string, body: string, rate?: number, seconds = SECONDS, serverPid?: number): Promise<Record<string, unknown>> {
+  const cpuBefore = serverPid === undefined ? 0 : cpuMs(serverPid);
   const load = child('load-http', { url, body, seconds, connections: CONNECTIONS, rate } satisfies HttpLoadSpec);
   const result = await load.next();
   await new Promise((resolve) => (load.process.exitCode === null ? load.process.once('exit', resolve) : resolve(undefined)));
+  if (serverPid !== undefined) result.serverCpuMsPerRequest = (cpuMs(serverPid) - cpuBefore) / (result.requestsWithWarmUp as number);
   return result;
 }
 
@@ -296,25 +339,31 @@ async function main(): Promise<void> {
 
   const bare = child('serve-bare');
   const bareUrl = `http://127.0.0.1:${(await bare.next()).http}/`;
-  const bareResult = await measureHttp(bareUrl, alert);
+  const bareResult = await measureHttp(bareUrl, alert, undefined, SECONDS, bare.process.pid);
   await stop(bare);
   const bareRate = bareResult.requestsPerSecond as number;
-  console.log(`baseline  bare fastify POST / (parse only)     ${round(bareRate)} alerts/s`);
+  const bareCpu = bareResult.serverCpuMsPerRequest as number;
+  console.log(`baseline  bare fastify POST / (parse only)     ${round(bareRate)} alerts/s  (server CPU ${round(bareCpu, 3)} ms a request)`);
+  const cpuRatio = (result: Record<string, unknown>) => round(bareCpu / (result.serverCpuMsPerRequest as number), 2);
 
   // Ingest alone: no output configured, so accepting costs validation, enrichment and the outbox write.
   const bareIngest = child('serve-sidekick', {} satisfies ServeSpec);
-  const ingestOnly = await measureHttp(`http://127.0.0.1:${(await bareIngest.next()).http}/`, alert);
+  const ingestOnly = await measureHttp(`http://127.0.0.1:${(await bareIngest.next()).http}/`, alert, undefined, SECONDS, bareIngest.process.pid);
   await stop(bareIngest);
   const ingestOnlyRate = ingestOnly.requestsPerSecond as number;
-  console.log(`sidekick  HTTP POST /, no output configured     ${round(ingestOnlyRate)} alerts/s  = ${round(ingestOnlyRate / bareRate, 2)}x baseline`);
+  console.log(
+    `sidekick  HTTP POST /, no output configured     ${round(ingestOnlyRate)} alerts/s  = ${round(ingestOnlyRate / bareRate, 2)}x baseline (by CPU a request ${cpuRatio(ingestOnly)}x)`,
+  );
 
   const server = child('serve-sidekick', { blackhole: hole.url } satisfies ServeSpec);
   const ports = await server.next();
   const url = `http://127.0.0.1:${ports.http}/`;
   const grpcAddress = `127.0.0.1:${ports.grpc}`;
-  const single = await measureHttp(url, alert);
+  const single = await measureHttp(url, alert, undefined, SECONDS, server.process.pid);
   const singleRate = single.requestsPerSecond as number;
-  console.log(`sidekick  HTTP POST /, 1 output black-holed     ${round(singleRate)} alerts/s  = ${round(singleRate / bareRate, 2)}x baseline (target >= 0.5x)`);
+  console.log(
+    `sidekick  HTTP POST /, 1 output black-holed     ${round(singleRate)} alerts/s  = ${round(singleRate / bareRate, 2)}x baseline (target >= 0.5x; by CPU a request ${cpuRatio(single)}x)`,
+  );
   const batched = await measureHttp(`${url}batch`, batch);
   const batchedRate = (batched.requestsPerSecond as number) * BATCH;
   console.log(`sidekick  HTTP POST /batch (${BATCH} a request)      ${round(batchedRate)} alerts/s  = ${round(batchedRate / bareRate, 2)}x baseline`);
@@ -364,11 +413,37 @@ async function main(): Promise<void> {
     benchmark: 'sidekick',
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version, loadAverageAtStart, loadAverageAtEnd: loadavg().map((l) => round(l, 1)) },
-    settings: { alertBytes: alert.length, seconds: SECONDS, connections: CONNECTIONS, batch: BATCH, rssSeconds: RSS_SECONDS, rssRate: RSS_RATE },
-    baseline: { name: 'bare fastify POST / that only parses the JSON', alertsPerSecond: round(bareRate), latencyMs: bareResult.latencyMs },
+    settings: {
+      alertBytes: alert.length,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      batch: BATCH,
+      rssSeconds: RSS_SECONDS,
+      rssRate: RSS_RATE,
+      sidekickNodeFlags: SIDEKICK_NODE_FLAGS,
+    },
+    baseline: {
+      name: 'bare fastify POST / that only parses the JSON',
+      alertsPerSecond: round(bareRate),
+      latencyMs: bareResult.latencyMs,
+      serverCpuMsPerRequest: round(bareCpu, 4),
+    },
     http: {
-      singleNoOutput: { alertsPerSecond: round(ingestOnlyRate), ratioToBaseline: round(ingestOnlyRate / bareRate, 3), non2xx: ingestOnly.non2xx },
-      single: { alertsPerSecond: round(singleRate), ratioToBaseline: round(singleRate / bareRate, 3), target: 0.5, non2xx: single.non2xx },
+      singleNoOutput: {
+        alertsPerSecond: round(ingestOnlyRate),
+        ratioToBaseline: round(ingestOnlyRate / bareRate, 3),
+        serverCpuMsPerRequest: round(ingestOnly.serverCpuMsPerRequest as number, 4),
+        cpuRatioToBaseline: cpuRatio(ingestOnly),
+        non2xx: ingestOnly.non2xx,
+      },
+      single: {
+        alertsPerSecond: round(singleRate),
+        ratioToBaseline: round(singleRate / bareRate, 3),
+        target: 0.5,
+        serverCpuMsPerRequest: round(single.serverCpuMsPerRequest as number, 4),
+        cpuRatioToBaseline: cpuRatio(single),
+        non2xx: single.non2xx,
+      },
       batch: { alertsPerSecond: round(batchedRate), ratioToBaseline: round(batchedRate / bareRate, 3), non2xx: batched.non2xx },
     },
     grpc: {
@@ -392,7 +467,7 @@ async function main(): Promise<void> {
   };
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', 'sidekick.json'), `${JSON.stringify(results, null, 2)}\n`);
-  rmSync(BUNDLE, { force: true });
+  rmSync(BUNDLE_DIR, { recursive: true, force: true });
   console.log('wrote bench/results/sidekick.json');
 }
 

@@ -6,14 +6,15 @@ import { splitRoutingKeys } from './config-sections.js';
 import { OUTPUT_ERROR_CODES } from './errors.js';
 import type { Output } from './output.js';
 import { KafkaConfigSchema } from './kafka/config.js';
-import { KafkaOutput } from './kafka/output.js';
 import { SlackConfigSchema } from './slack/config.js';
 import { AwsConfigSchema } from './sns/config.js';
-import { SnsOutput } from './sns/output.js';
-import { SlackOutput } from './slack/output.js';
-import { withSlackRateLimit } from './slack/rate-limit.js';
 import { WebhookConfigSchema } from './webhook/config.js';
-import { WebhookOutput } from './webhook/output.js';
+
+/** `createOutput` was asked for a type whose code `loadOutputTypes` has not loaded yet. */
+export const OUTPUT_NOT_LOADED = 'SAKER_ERR_OUTPUT_NOT_LOADED';
+
+/** Builds one instance from its validated section; throws `SAKER_ERR_OUTPUT_CONFIG` for settings that cannot work. */
+export type OutputBuilder<S extends TSchema = TSchema> = (section: Static<S>, name: string, options?: OutputCreateOptions) => Output;
 
 /**
  * How one output type is configured and built. The sidekick finds the section at `configPath` in the
@@ -28,8 +29,11 @@ export interface OutputFactory<S extends TSchema = TSchema> {
   readonly schema: S;
   /** falcosidekick enables an output when its key setting is non-empty (`slack.webhookurl`, `kafka.hostport`, …). */
   isEnabled(section: Static<S>): boolean;
-  /** Builds the output; throws `SAKER_ERR_OUTPUT_CONFIG` for settings that cannot work. */
-  create(section: Static<S>, name: string, options?: OutputCreateOptions): Output;
+  /**
+   * Loads the output's code and its SDK (kafkajs, the AWS SDK, Slack's client, undici): tens of MB
+   * of memory, so a process loads only the types its config enables (`loadOutputTypes`).
+   */
+  load(): Promise<OutputBuilder<S>>;
 }
 
 function define<S extends TSchema>(factory: OutputFactory<S>): OutputFactory {
@@ -43,7 +47,10 @@ export const OUTPUT_FACTORIES: readonly OutputFactory[] = [
     configPath: ['webhook'],
     schema: WebhookConfigSchema,
     isEnabled: (section) => section.address !== '',
-    create: (section, name, options) => new WebhookOutput(section, name, options),
+    load: async () => {
+      const { WebhookOutput } = await import('./webhook/output.js');
+      return (section, name, options) => new WebhookOutput(section, name, options);
+    },
   }),
   define({
     type: 'slack',
@@ -51,10 +58,13 @@ export const OUTPUT_FACTORIES: readonly OutputFactory[] = [
     schema: SlackConfigSchema,
     isEnabled: (section) => section.webhookurl !== '' || section.token !== '',
     // The rate limit is Slack's own rule, so the registry applies it here rather than leave it to every caller.
-    create: (section, name, options) => {
-      const output = new SlackOutput(section, name, options);
-      if (section.ratelimit === 0) return output;
-      return withSlackRateLimit(output, { perSecond: section.ratelimit, digest: section.digest, ...(options?.now ? { now: options.now } : {}) });
+    load: async () => {
+      const [{ SlackOutput }, { withSlackRateLimit }] = await Promise.all([import('./slack/output.js'), import('./slack/rate-limit.js')]);
+      return (section, name, options) => {
+        const output = new SlackOutput(section, name, options);
+        if (section.ratelimit === 0) return output;
+        return withSlackRateLimit(output, { perSecond: section.ratelimit, digest: section.digest, ...(options?.now ? { now: options.now } : {}) });
+      };
     },
   }),
   define({
@@ -62,14 +72,20 @@ export const OUTPUT_FACTORIES: readonly OutputFactory[] = [
     configPath: ['kafka'],
     schema: KafkaConfigSchema,
     isEnabled: (section) => section.hostport !== '',
-    create: (section, name, options) => new KafkaOutput(section, name, options),
+    load: async () => {
+      const { KafkaOutput } = await import('./kafka/output.js');
+      return (section, name, options) => new KafkaOutput(section, name, options);
+    },
   }),
   define({
     type: 'sns',
     configPath: ['aws'],
     schema: AwsConfigSchema,
     isEnabled: (section) => section.sns.topicarn !== '',
-    create: (section, name, options) => new SnsOutput(section, name, options),
+    load: async () => {
+      const { SnsOutput } = await import('./sns/output.js');
+      return (section, name, options) => new SnsOutput(section, name, options);
+    },
   }),
 ];
 
@@ -84,9 +100,31 @@ export function outputFactory(type: string): OutputFactory {
   return factory;
 }
 
+/** Builders of the types loaded so far, by type (loading is idempotent: one import per type). */
+const loaded = new Map<string, OutputBuilder>();
+const loading = new Map<string, Promise<void>>();
+
+/** Loads the code of these output types, so `createOutput` can build them. */
+export async function loadOutputTypes(types: Iterable<string>): Promise<void> {
+  await Promise.all(
+    [...new Set(types)].map((type) => {
+      const factory = outputFactory(type);
+      let pending = loading.get(type);
+      if (!pending) {
+        pending = factory.load().then((build) => void loaded.set(type, build));
+        // A failed import may be retried by the next caller.
+        pending.catch(() => loading.delete(type));
+        loading.set(type, pending);
+      }
+      return pending;
+    }),
+  );
+}
+
 /**
  * Validates a section (filling defaults, so a partial section from a named instance works) and builds
- * the output. Invalid sections throw `SAKER_ERR_OUTPUT_CONFIG` naming the bad keys.
+ * the output. Invalid sections throw `SAKER_ERR_OUTPUT_CONFIG` naming the bad keys. The type's code
+ * must have been loaded (`loadOutputTypes`; importing `outputs/index.js` loads every type).
  */
 export function createOutput(type: string, section: unknown, name: string = type, options?: OutputCreateOptions): Output {
   const factory = outputFactory(type);
@@ -98,7 +136,9 @@ export function createOutput(type: string, section: unknown, name: string = type
     const detail = errors.map((e) => `${name}${e.path.replaceAll('/', '.')}: ${e.message}`).join('; ');
     throw new SakerError(OUTPUT_ERROR_CODES.CONFIG, `invalid ${type} output config: ${detail}`);
   }
-  return factory.create(filled as Static<TSchema>, name, options);
+  const build = loaded.get(type);
+  if (!build) throw new SakerError(OUTPUT_NOT_LOADED, `the ${type} output's code is not loaded: await loadOutputTypes(['${type}']) before creating it`);
+  return build(filled as Static<TSchema>, name, options);
 }
 
 function sectionAt(config: Record<string, unknown>, path: readonly string[]): unknown {
@@ -107,10 +147,26 @@ function sectionAt(config: Record<string, unknown>, path: readonly string[]): un
   return node;
 }
 
-/** The outputs a loaded config enables, each named after its type. */
-export function createEnabledOutputs(config: Record<string, unknown>, options?: OutputCreateOptions): Output[] {
+/** The output types a loaded config enables, each under its falcosidekick section. */
+function enabledFactories(config: Record<string, unknown>): OutputFactory[] {
   return OUTPUT_FACTORIES.filter((factory) => {
     const section = sectionAt(config, factory.configPath);
-    return section !== undefined && factory.isEnabled(section as Static<TSchema>);
-  }).map((factory) => createOutput(factory.type, sectionAt(config, factory.configPath), factory.type, options));
+    if (section === undefined || section === null || typeof section !== 'object') return false;
+    return factory.isEnabled(splitRoutingKeys(section as Record<string, unknown>).section as Static<TSchema>);
+  });
+}
+
+/**
+ * The output types a loaded config may build: those whose falcosidekick section is enabled, and
+ * those of its named instances (`outputs.instances[].type`). What `loadOutputTypes` is given at start-up.
+ */
+export function outputTypesOf(config: Record<string, unknown>): string[] {
+  const instances = (config.outputs as { instances?: { type?: unknown }[] } | undefined)?.instances ?? [];
+  const named = instances.map((item) => item.type).filter((type): type is string => typeof type === 'string' && BY_TYPE.has(type));
+  return [...new Set([...enabledFactories(config).map((factory) => factory.type), ...named])];
+}
+
+/** The outputs a loaded config enables, each named after its type (their types must be loaded). */
+export function createEnabledOutputs(config: Record<string, unknown>, options?: OutputCreateOptions): Output[] {
+  return enabledFactories(config).map((factory) => createOutput(factory.type, sectionAt(config, factory.configPath), factory.type, options));
 }

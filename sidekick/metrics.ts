@@ -8,6 +8,12 @@ const LABEL_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** Labels of falcosidekick's `falco_events`, before the custom-field labels. */
 const FALCO_EVENT_LABELS = ['hostname', 'rule', 'priority', 'source', 'k8s_ns_name', 'k8s_pod_name'] as const;
 
+/** A string output field, or '' (a label value). */
+function stringField(alert: Alert, name: string): string {
+  const value = alert.output_fields[name];
+  return typeof value === 'string' ? value : '';
+}
+
 /** Why an ingest request was rejected; the `reason` label of `saker_sidekick_inputs_total`. */
 export type RejectReason =
   | 'invalid'
@@ -30,7 +36,9 @@ export type DeliveryStatus = 'ok' | 'retried' | 'failed' | 'deadlettered';
 export class SidekickMetrics {
   readonly registry = new Registry();
   private readonly inputs: Counter<'status' | 'reason'>;
-  private readonly alerts: Counter<'rule' | 'priority' | 'source'>;
+  private readonly alertCounter: Counter<'rule' | 'priority' | 'source'>;
+  private readonly commits: Counter;
+  private readonly groupRequests: Histogram;
   private readonly deliveries: Counter<'output' | 'status'>;
   private readonly latency: Histogram<'output'>;
   // falcosidekick's own series, so existing dashboards and alerts keep working unchanged.
@@ -70,10 +78,21 @@ export class SidekickMetrics {
       labelNames: ['status', 'reason'],
       registers,
     });
-    this.alerts = new Counter({
+    this.alertCounter = new Counter({
       name: 'saker_sidekick_alerts_total',
       help: 'Accepted alerts by rule, priority and source.',
       labelNames: ['rule', 'priority', 'source'],
+      registers,
+    });
+    this.commits = new Counter({
+      name: 'saker_sidekick_ingest_commits_total',
+      help: 'Outbox transactions written by ingest; requests arriving together share one (group commit).',
+      registers,
+    });
+    this.groupRequests = new Histogram({
+      name: 'saker_sidekick_ingest_group_requests',
+      help: 'Ingest requests (HTTP or gRPC batches) committed together in one outbox transaction.',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
       registers,
     });
     this.deliveries = new Counter({
@@ -118,22 +137,53 @@ export class SidekickMetrics {
     this.compatInputs.inc({ source: 'requests', status: 'rejected' });
   }
 
+  /** One accepted alert (see `alerts`). */
   alert(alert: Alert): void {
-    this.alerts.inc({ rule: alert.rule, priority: alert.priority, source: alert.source });
-    const field = (name: string) => {
-      const value = alert.output_fields[name];
-      return typeof value === 'string' ? value : '';
-    };
-    const labels: Record<string, string> = {
-      hostname: alert.hostname || 'unknown',
-      rule: alert.rule,
-      priority: alert.priority,
-      source: alert.source,
-      k8s_ns_name: field('k8s.ns.name'),
-      k8s_pod_name: field('k8s.pod.name'),
-    };
-    for (const [name, value] of this.customLabels) labels[name] = value;
-    this.compatEvents.inc(labels);
+    this.alerts([alert]);
+  }
+
+  /**
+   * Accepted alerts, counted by rule/priority/source and by falcosidekick's `falco_events` labels. A
+   * group of alerts mostly repeats a few label sets, so each distinct set is counted once with its
+   * total: prom-client hashes the labels on every increment.
+   */
+  alerts(alerts: readonly Alert[]): void {
+    const own = new Map<string, { labels: { rule: string; priority: string; source: string }; n: number }>();
+    const compat = new Map<string, { labels: Record<string, string>; n: number }>();
+    for (const alert of alerts) {
+      const ownKey = `${alert.rule}\u0000${alert.priority}\u0000${alert.source}`;
+      const seen = own.get(ownKey);
+      if (seen) seen.n++;
+      else own.set(ownKey, { labels: { rule: alert.rule, priority: alert.priority, source: alert.source }, n: 1 });
+
+      const hostname = alert.hostname || 'unknown';
+      const namespace = stringField(alert, 'k8s.ns.name');
+      const pod = stringField(alert, 'k8s.pod.name');
+      const compatKey = `${ownKey}\u0000${hostname}\u0000${namespace}\u0000${pod}`;
+      const counted = compat.get(compatKey);
+      if (counted) {
+        counted.n++;
+        continue;
+      }
+      const labels: Record<string, string> = {
+        hostname,
+        rule: alert.rule,
+        priority: alert.priority,
+        source: alert.source,
+        k8s_ns_name: namespace,
+        k8s_pod_name: pod,
+      };
+      for (const [name, value] of this.customLabels) labels[name] = value;
+      compat.set(compatKey, { labels, n: 1 });
+    }
+    for (const { labels, n } of own.values()) this.alertCounter.inc(labels, n);
+    for (const { labels, n } of compat.values()) this.compatEvents.inc(labels, n);
+  }
+
+  /** One outbox transaction written by ingest, holding `requests` requests (group commit). */
+  committed(requests: number): void {
+    this.commits.inc();
+    this.groupRequests.observe(requests);
   }
 
   delivery(output: string, status: DeliveryStatus, count = 1): void {

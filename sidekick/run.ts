@@ -6,6 +6,7 @@ import { AlertStore } from './alert-store/index.js';
 import { createUiServer, type UiServer } from './ui-api/index.js';
 import { createSidekick, type Sidekick } from './server.js';
 import { routesFromConfig } from './routing/from-config.js';
+import { loadOutputTypes, outputTypesOf } from '../outputs/registry.js';
 import { webuiRoute } from './webui-route.js';
 
 /** A running sidekick with its web UI, as `saker sidekick` and `saker run` start it. */
@@ -26,6 +27,8 @@ export interface RunningSidekick {
  */
 export async function startSidekick(config: SakerConfig, log: Logger): Promise<RunningSidekick> {
   for (const warning of configWarnings(config)) log.warn(warning);
+  // Only the configured outputs' code and SDKs are loaded: each SDK costs tens of MB of memory.
+  await loadOutputTypes(outputTypesOf(config as unknown as Record<string, unknown>));
   const routes = routesFromConfig(config, { mutualTlsFilesPath: config.mutualtlsfilespath });
   const { webui } = config;
   const store = webui.enabled

@@ -130,7 +130,7 @@ export function createSidekick(options: SidekickOptions): Sidekick {
   const enrich = buildEnricher(config, options.env);
   const outbox = new Outbox(config.datadir);
   const metrics = new SidekickMetrics(() => (outbox.closed ? [] : outbox.queueStats()), Date.now, resolvedCustomFields(config, options.env));
-  const router = new Router(options.routes, { registry: metrics.registry });
+  const router = new Router(options.routes, { registry: metrics.registry, dataDir: config.datadir });
   const dispatcher = new Dispatcher(options.routes, outbox, deliveryPolicy(config), metrics, log);
   // De-duplication summaries are written to the outbox like any accepted alert, then delivered.
   router.onSummary((alert, output) => {
@@ -142,6 +142,8 @@ export function createSidekick(options: SidekickOptions): Sidekick {
     }
     dispatcher.notify([output]);
   });
+  // Windows a crashed run left open: summarised now if past their end, resumed otherwise.
+  router.resumeDedup();
   const ingest = new Ingest({
     enrich,
     router,
@@ -159,6 +161,9 @@ export function createSidekick(options: SidekickOptions): Sidekick {
     loggerInstance: log.child({ component: 'sidekick-http' }),
     // Per-request logs would carry Authorization headers and flood at alert rates.
     logController: new LogController({ disableRequestLogging: true }),
+    // A pino child per request (to bind its id) costs more than some of ingest itself; the few
+    // request-scoped logs (errors) name the request id themselves.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: config.bodylimit,
     ...tlsOptions(config),
   }) as unknown as FastifyInstance;
@@ -179,7 +184,7 @@ export function createSidekick(options: SidekickOptions): Sidekick {
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ code: SIDEKICK_ERRORS.INVALID, message: error.message } satisfies ErrorBody);
     }
-    request.log.error({ err: error }, 'request failed');
+    request.log.error({ err: error, reqId: request.id }, 'request failed');
     return reply.code(500).send({ code: SIDEKICK_ERRORS.INTERNAL, message: 'internal error' } satisfies ErrorBody);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -223,6 +228,8 @@ export function createSidekick(options: SidekickOptions): Sidekick {
     close(drainMs = config.outbox.draintimeout * 1000) {
       closing ??= (async () => {
         await Promise.all([app.close(), sideServer?.close(), grpc?.close()]);
+        // Requests already answered were committed; anything still staged is committed (and answered) now.
+        ingest.flush();
         // Nothing new arrives now: queue the summaries of open de-duplication windows before draining.
         router.flushDedup();
         const drained = await dispatcher.drain(drainMs);

@@ -105,8 +105,9 @@ export function createGrpcIngress(options: GrpcIngressOptions): GrpcIngress {
     },
     async close(graceMs = 1000) {
       hub.close();
-      // Acks are written as each batch is accepted, so ending a publisher loses nothing: it resends
-      // whatever it has not seen acked, to this sidekick's next start.
+      // Commit what is staged now, which writes those batches' acks; then ending a publisher loses
+      // nothing: it resends whatever it has not seen acked, to this sidekick's next start.
+      ingest.flush();
       for (const call of publishers) call.emit('error', { code: status.UNAVAILABLE, details: `${SIDEKICK_ERRORS.SHUTTING_DOWN}: the sidekick is stopping` });
       publishers.clear();
       const graceful = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));

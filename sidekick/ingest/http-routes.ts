@@ -31,7 +31,7 @@ export const INGEST_PATHS: ReadonlySet<string> = new Set(['/', '/batch', '/test'
  * `POST /batch` (an array, for Saker's detector) and `POST /test` (a test alert to every output).
  */
 export function registerIngestRoutes(app: FastifyInstance, ingest: Ingest): void {
-  app.post('/', async (request, reply) => answer(reply, ingest.accept([request.body], () => ''), ([uuid]) => ({ uuid })));
+  app.post('/', async (request, reply) => answer(reply, await ingest.accept([request.body], () => ''), ([uuid]) => ({ uuid })));
 
   app.post('/batch', async (request, reply) => {
     if (!Array.isArray(request.body)) {
@@ -42,8 +42,8 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: Ingest): void
         problems: [{ path: '/', message: 'expected an array' }],
       });
     }
-    return answer(reply, ingest.accept(request.body, (i) => `/${i}`), (uuids) => ({ accepted: uuids.length, uuids }));
+    return answer(reply, await ingest.accept(request.body, (i) => `/${i}`), (uuids) => ({ accepted: uuids.length, uuids }));
   });
 
-  app.post('/test', async (_request, reply) => answer(reply, ingest.accept([testAlert()], () => ''), ([uuid]) => ({ uuid })));
+  app.post('/test', async (_request, reply) => answer(reply, await ingest.accept([testAlert()], () => ''), ([uuid]) => ({ uuid })));
 }

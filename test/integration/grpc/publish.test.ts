@@ -109,6 +109,26 @@ describe('gRPC ingest (saker.v1.Ingest/Publish)', () => {
     expect(metrics).toContain('saker_sidekick_inputs_total{status="rejected",reason="bad_json"} 1');
   });
 
+  it('acks pipelined batches in batch order when batches rejected on sight sit between batches waiting for their commit', async () => {
+    const { address } = await sidekick();
+    const client = connect(address);
+    const invalid = (i: number) => i % 4 === 2;
+    // Written without waiting: the valid ones are staged for one group commit, the invalid ones are answered at once.
+    const acks = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => client.send([invalid(i) ? JSON.stringify({ ...FALCO_ALERT, rule: undefined }) : JSON.stringify({ ...FALCO_ALERT, rule: `rule ${i}` })])),
+    );
+    expect(acks.map((a) => a.batch_id)).toEqual(acks.map((_, i) => String(i + 1)));
+    acks.forEach((ack, i) => {
+      if (invalid(i)) expect(ack.rejection, `batch ${i + 1}`).toMatchObject({ code: 'SAKER_ERR_INGEST_INVALID', retryable: false });
+      else expect(ack.rejection, `batch ${i + 1}`).toBeNull();
+    });
+    const delivered = (await peer.waitForRequests(18)).map((req) => JSON.parse(req.body) as { rule: string; uuid: string });
+    const uuidOf = new Map(delivered.map((d) => [d.rule, d.uuid]));
+    acks.forEach((ack, i) => {
+      if (!invalid(i)) expect(uuidOf.get(`rule ${i}`), `batch ${i + 1}`).toBe(ack.uuids[0]);
+    });
+  });
+
   it('answers a full outbox with a retryable rejection carrying a delay', async () => {
     const { address } = await sidekick({ OUTBOX_MAXPENDING: '1' });
     const client = connect(address);

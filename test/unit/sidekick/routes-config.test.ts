@@ -3,6 +3,7 @@ import { configFiles } from '../../support/config-files.js';
 import { ConfigError, loadConfig } from '../../../common/config/index.js';
 import type { Alert } from '../../../contract/index.js';
 import { routesFromConfig, type Route } from '../../../sidekick/index.js';
+import '../../../outputs/index.js'; // loads every output type's code, which routesFromConfig builds from
 
 const configFile = configFiles('saker-routes-');
 
