@@ -6,10 +6,12 @@
  *     for a rule+priority filter and for a free-text query.
  * Prints the figures and writes bench/results/store.json. Not a test: nothing passes or fails on time.
  *
+ * The results carry the 1/5/15-minute load averages at the start and end of the run.
+ *
  *   npx tsx bench/store.ts [--alerts 1000000]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -43,6 +45,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+// The machine may be shared: the load average before and after goes with the figures.
+const loadAtStart = loadavg().map((n) => Number(n.toFixed(2)));
 const dir = mkdtempSync(join(tmpdir(), 'saker-bench-store-'));
 try {
   // Baseline: the same JSON rows into one unindexed table, in the same batch transactions.
@@ -84,6 +88,7 @@ try {
   const results = {
     date: new Date().toISOString(),
     node: process.version,
+    loadAverage: { start: loadAtStart, end: loadavg().map((n) => Number(n.toFixed(2))) },
     inserts: { alerts: SAMPLE, batch: BATCH, storePerSecond: Math.round(storeRate), bareSqlitePerSecond: Math.round(bareRate), targetPerSecond: 20_000 },
     search: { storedAlerts: TOTAL, rulePriority, freeText, targetP95Ms: 100 },
   };

@@ -30,9 +30,14 @@ export interface CompiledFilter {
  * FTS5 syntax. Undefined when the text has no word at all.
  */
 export function toFtsQuery(text: string): string | undefined {
-  const words = text.match(/[\p{L}\p{N}]+/gu);
-  if (!words) return undefined;
+  const words = textWords(text);
+  if (words.length === 0) return undefined;
   return words.map((w) => `"${w}"*`).join(' ');
+}
+
+/** The words of free text (runs of letters and digits), each to be matched as a word prefix. */
+export function textWords(text: string): string[] {
+  return text.match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 type ListKey = 'rules' | 'sources' | 'hostnames';
@@ -47,8 +52,12 @@ function placeholders(n: number): string {
   return new Array<string>(n).fill('?').join(', ');
 }
 
-/** Compiles a filter to SQL; every value goes through a parameter, never into the text. */
-export function compileFilter(filter: AlertFilter): CompiledFilter {
+/**
+ * Compiles a filter to SQL; every value goes through a parameter, never into the text. `textMatch` is
+ * the FTS5 query for `filter.text` when the caller has a better one than `toFtsQuery` (the store's
+ * vocabulary rewrite, which matches the same rows).
+ */
+export function compileFilter(filter: AlertFilter, textMatch?: string): CompiledFilter {
   const clauses: string[] = [];
   const params: (string | number)[] = [];
   if (filter.priorities?.length) {
@@ -66,10 +75,16 @@ export function compileFilter(filter: AlertFilter): CompiledFilter {
     clauses.push(`a.seq IN (SELECT seq FROM alert_tags WHERE tag IN (${placeholders(filter.tags.length)}))`);
     params.push(...filter.tags);
   }
-  const fts = filter.text === undefined ? undefined : toFtsQuery(filter.text);
+  const fts = filter.text === undefined ? undefined : (textMatch ?? toFtsQuery(filter.text));
   if (fts !== undefined) {
-    clauses.push('a.seq IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)');
-    params.push(fts);
+    // The sequence bounds go inside too: SQLite does not push the outer ones into the subquery, and a
+    // live stream's few new alerts should not cost a read of every match in the index.
+    const bounds = [
+      ...(filter.afterSeq === undefined ? [] : [['rowid > ?', filter.afterSeq] as const]),
+      ...(filter.maxSeq === undefined ? [] : [['rowid <= ?', filter.maxSeq] as const]),
+    ];
+    clauses.push(`a.seq IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?${bounds.map(([sql]) => ` AND ${sql}`).join('')})`);
+    params.push(fts, ...bounds.map(([, value]) => value));
   }
   if (filter.sinceMicros !== undefined) {
     clauses.push('a.ts >= ?');

@@ -46,6 +46,20 @@ describe('alert store', () => {
     expect(store.count({})).toBe(1);
   });
 
+  it('stores a batch of any size in order, once per uuid, with every tag and its search text', () => {
+    const { store } = open();
+    const alerts = Array.from({ length: 257 }, (_, i) => alertAt(1, { tags: [`t${i % 3}`, 'all'], output: `event u${i}x` }));
+    expect(store.insert([alerts[0]!])).toEqual([1]);
+    // 257 alerts span full 100-row statements and single rows; the first is stored already, the sixth comes twice.
+    const seqs = store.insert([...alerts, alerts[5]!]);
+    expect(seqs).toHaveLength(256);
+    expect(seqs).toEqual(Array.from({ length: 256 }, (_, i) => i + 2));
+    alerts.slice(1).forEach((alert, i) => expect(store.get(alert.uuid!)?.seq).toBe(seqs[i]));
+    expect(store.count({})).toBe(257);
+    expect(Object.fromEntries(store.countBy('tags', {}))).toEqual({ all: 257, t0: 86, t1: 86, t2: 85 });
+    for (const i of [0, 5, 99, 100, 199, 200, 256]) expect(store.count({ text: `u${i}x` })).toBe(1);
+  });
+
   it('assigns a uuid to an alert that has none', () => {
     const { store } = open();
     const { uuid: _drop, ...withoutUuid } = alertAt(1);
