@@ -151,6 +151,10 @@ function bigintToPlaceholder(_key: string, value: unknown): unknown {
  * one). `space` as in JSON.stringify.
  */
 export function stringifyJson(value: unknown, space?: string | number): string {
+  if (space === undefined) {
+    if (isAlertWithBigint(value)) return stringifyAlertWithBigint(value);
+    if (Array.isArray(value) && value.length > 0 && value.every(isAlertWithBigint)) return `[${value.map(stringifyAlertWithBigint).join(',')}]`;
+  }
   if (!alertsHoldBigint(value)) {
     try {
       return JSON.stringify(value, null, space);
@@ -160,6 +164,32 @@ export function stringifyJson(value: unknown, space?: string | number): string {
     }
   }
   return JSON.stringify(value, bigintToPlaceholder, space).replace(BIGINT_PLACEHOLDER, '$1');
+}
+
+type AlertWithFields = Record<string, unknown> & { output_fields: Record<string, unknown> };
+
+function isAlertWithBigint(value: unknown): value is AlertWithFields {
+  return !Array.isArray(value) && outputFieldsHoldBigint(value);
+}
+
+/**
+ * An alert whose bigints sit directly in `output_fields` (nearly every detector alert: evt.time),
+ * written without a replacer function, which JSON.stringify would call for every value: only the
+ * fields object is copied, its bigints as placeholders. A bigint anywhere else makes JSON.stringify
+ * throw, and the general path takes over.
+ */
+function stringifyAlertWithBigint(alert: AlertWithFields): string {
+  // No prototype: a field named `__proto__` stays a plain key, as JSON.parse made it.
+  const fields = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(alert.output_fields)) {
+    const item = alert.output_fields[key];
+    fields[key] = typeof item === 'bigint' ? `${MARK}${item.toString()}` : item;
+  }
+  try {
+    return JSON.stringify({ ...alert, output_fields: fields }).replace(BIGINT_PLACEHOLDER, '$1');
+  } catch {
+    return JSON.stringify(alert, bigintToPlaceholder).replace(BIGINT_PLACEHOLDER, '$1');
+  }
 }
 
 function outputFieldsHoldBigint(value: unknown): boolean {

@@ -62,6 +62,17 @@ describe('stringifyJson', () => {
     expect(stringifyJson({ ...value, t: 1700000000123456789n }, ' ')).toBe(JSON.stringify({ ...value, t: 0 }, null, ' ').replace('"t": 0', '"t": 1700000000123456789'));
   });
 
+  it('writes alerts with bigint output fields (the fast path) exactly as the general path would', () => {
+    const fields = JSON.parse('{"__proto__":{"x":1},"evt.time":0,"gone":null,"nested":{"a":[1]}}') as Record<string, unknown>;
+    fields['evt.time'] = 1700000000123456789n;
+    fields['gone'] = undefined;
+    const alert = { rule: 'r', output_fields: fields, tags: ['a'], extra: { deep: -9007199254740993n } };
+    const expected = '{"rule":"r","output_fields":{"__proto__":{"x":1},"evt.time":1700000000123456789,"nested":{"a":[1]}},"tags":["a"],"extra":{"deep":-9007199254740993}}';
+    expect(stringifyJson(alert)).toBe(expected);
+    expect(stringifyJson([alert, { ...alert, extra: 1 }])).toBe(`[${expected},${expected.replace('{"deep":-9007199254740993}', '1')}]`);
+    expect(Object.keys(fields)).toContain('__proto__');
+  });
+
   it('keeps a string that holds digits a string', () => {
     expect(stringifyJson({ s: '1700000000123456789', b: 1700000000123456789n })).toBe('{"s":"1700000000123456789","b":1700000000123456789}');
   });
