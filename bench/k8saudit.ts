@@ -10,7 +10,9 @@
  * Events are a mix of the hand-written audit fixtures: 9 benign for every 1 that raises an alert.
  * Prints the figures and writes bench/results/k8saudit.json. Not a test: nothing passes or fails on time.
  *
- *   npx tsx bench/k8saudit.ts [--seconds 10] [--connections 8] [--batch 100]
+ *   npx tsx bench/k8saudit.ts [--seconds 10] [--connections 8] [--batch 100] [--only full|bare|queue|rules]
+ *
+ * `--only` runs one stage (for profiling it with `node --cpu-prof`) and writes no results file.
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +38,9 @@ function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 }
+
+const STAGES = ['full', 'bare', 'queue', 'rules'] as const;
+type Stage = (typeof STAGES)[number];
 
 /** Load generator: runs in its own process so it does not share the measured event loop. */
 interface LoadRequest {
@@ -159,6 +164,51 @@ async function webhookRun(load: Omit<LoadRequest, 'url'>, handle: (event: JsonEv
   }
 }
 
+function onlyStage(): Stage | undefined {
+  const at = process.argv.indexOf('--only');
+  if (at < 0) return undefined;
+  const stage = process.argv[at + 1] as Stage;
+  if (!STAGES.includes(stage)) throw new Error(`--only takes one of ${STAGES.join(', ')}`);
+  return stage;
+}
+
+/** One stage alone, its figures printed, nothing written. */
+async function runOnly(stage: Stage, load: Omit<LoadRequest, 'url'>, batch: number, docs: JsonObject[]): Promise<void> {
+  const engine = rulesEngine();
+  const events: JsonEvent[] = docs.map((doc, i) => ({ doc, time: 1_795_341_600_000_000_000n + BigInt(i), num: i + 1 }));
+  const run: Record<Stage, () => Promise<unknown>> = {
+    full: () => webhookRun(load, (event) => processAndSerialize(engine, event)),
+    bare: () => bareFastify(load, batch),
+    queue: () => webhookRun(load, () => 0),
+    rules: async () => rulesLoop(engine, events, load.seconds * 1000),
+  };
+  console.log(stage, await run[stage]());
+}
+
+/** The alerts of one event as they would leave for the sidekick. */
+function processAndSerialize(engine: Engine, event: JsonEvent): number {
+  const raised: Alert[] = engine.process('k8s_audit', event);
+  for (const alert of raised) stringifyJson(alert);
+  return raised.length;
+}
+
+/** The rules stage alone: the same events, evaluated and formatted in a tight loop for `ms`. */
+function rulesLoop(engine: Engine, events: readonly JsonEvent[], ms: number): { eventsPerSecond: number; eventsPerCpuSecond: number; alertsPerEvent: number } {
+  let alerts = 0;
+  let evaluated = 0;
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  while (performance.now() - started < ms) {
+    for (const event of events) alerts += processAndSerialize(engine, event);
+    evaluated += events.length;
+  }
+  return {
+    eventsPerSecond: evaluated / ((performance.now() - started) / 1000),
+    eventsPerCpuSecond: evaluated / cpuSeconds(cpu),
+    alertsPerEvent: Number((alerts / evaluated).toFixed(3)),
+  };
+}
+
 async function main(): Promise<void> {
   const seconds = flag('seconds', 10);
   const connections = flag('connections', 8);
@@ -167,33 +217,16 @@ async function main(): Promise<void> {
   const body = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: docs });
   const load = { body, seconds, connections };
 
-  // Rules alone: the same events, evaluated and formatted in a tight loop.
+  const only = onlyStage();
+  if (only !== undefined) return runOnly(only, load, batch, docs);
+
   const engine = rulesEngine();
   const events: JsonEvent[] = docs.map((doc, i) => ({ doc, time: 1_795_341_600_000_000_000n + BigInt(i), num: i + 1 }));
-  let rulesAlerts = 0;
-  const rulesStart = performance.now();
-  const rulesCpu = process.cpuUsage();
-  let evaluated = 0;
-  while (performance.now() - rulesStart < 3000) {
-    for (const event of events) {
-      for (const alert of engine.process('k8s_audit', event)) {
-        stringifyJson(alert);
-        rulesAlerts++;
-      }
-    }
-    evaluated += events.length;
-  }
-  const rulesOnly = evaluated / ((performance.now() - rulesStart) / 1000);
-  const rulesOnlyPerCpuSecond = evaluated / cpuSeconds(rulesCpu);
+  const rules = rulesLoop(engine, events, 3000);
 
   const bare = await bareFastify(load, batch);
   const noRules = await webhookRun(load, () => 0);
-  const full = await webhookRun(load, (event) => {
-    const raised: Alert[] = engine.process('k8s_audit', event);
-    // The alert as it would leave for the sidekick.
-    for (const alert of raised) stringifyJson(alert);
-    return raised.length;
-  });
+  const full = await webhookRun(load, (event) => processAndSerialize(engine, event));
 
   const round = (n: number): number => Math.round(n);
   const results = {
@@ -206,12 +239,12 @@ async function main(): Promise<void> {
     baselines: {
       bareFastifyJsonParse: { eventsPerSecond: round(bare.eventsPerSecond), eventsPerCpuSecond: round(bare.eventsPerCpuSecond), requests: bare.requests },
       webhookQueueNoRules: { eventsPerSecond: round(noRules.eventsPerSecond), eventsPerCpuSecond: round(noRules.eventsPerCpuSecond), events: noRules.events, refused503: noRules.refused503 },
-      rulesOnly: { eventsPerSecond: round(rulesOnly), eventsPerCpuSecond: round(rulesOnlyPerCpuSecond), alertsPerEvent: Number((rulesAlerts / evaluated).toFixed(3)) },
+      rulesOnly: { eventsPerSecond: round(rules.eventsPerSecond), eventsPerCpuSecond: round(rules.eventsPerCpuSecond), alertsPerEvent: rules.alertsPerEvent },
     },
     ratiosPerCpuSecond: {
       fullVsBareFastify: Number((full.eventsPerCpuSecond / bare.eventsPerCpuSecond).toFixed(3)),
       fullVsWebhookNoRules: Number((full.eventsPerCpuSecond / noRules.eventsPerCpuSecond).toFixed(3)),
-      fullVsRulesOnly: Number((full.eventsPerCpuSecond / rulesOnlyPerCpuSecond).toFixed(3)),
+      fullVsRulesOnly: Number((full.eventsPerCpuSecond / rules.eventsPerCpuSecond).toFixed(3)),
     },
     targetEventsPerSecond: 20_000,
   };
@@ -222,7 +255,7 @@ async function main(): Promise<void> {
   row('webhook → queue → rules → alerts', full.eventsPerSecond, full.eventsPerCpuSecond, `  (${f(full.alerts)} alerts, ${full.refused503} × 503; target ≥ 20,000 on one core)`);
   row('baseline: bare Fastify JSON parse', bare.eventsPerSecond, bare.eventsPerCpuSecond, `  (full/this per CPU-s ${results.ratiosPerCpuSecond.fullVsBareFastify})`);
   row('baseline: webhook + queue, no rules', noRules.eventsPerSecond, noRules.eventsPerCpuSecond, `  (full/this per CPU-s ${results.ratiosPerCpuSecond.fullVsWebhookNoRules})`);
-  row('baseline: rules stage alone', rulesOnly, rulesOnlyPerCpuSecond, `  (full/this per CPU-s ${results.ratiosPerCpuSecond.fullVsRulesOnly})`);
+  row('baseline: rules stage alone', rules.eventsPerSecond, rules.eventsPerCpuSecond, `  (full/this per CPU-s ${results.ratiosPerCpuSecond.fullVsRulesOnly})`);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('./results/k8saudit.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -5,6 +5,7 @@
  */
 import { hostname as osHostname } from 'node:os';
 import { formatLocalClock, formatNanoTime, type Alert, type OutputFieldValue, type Priority } from '../../contract/index.js';
+import { ExtractionMemo } from './eval/extraction-memo.js';
 import type { FieldTable } from './fields.js';
 import { RuleIndex, type RuleMatching } from './index-by-type/index.js';
 import { loadRules, type AvailablePlugin, type LoadedRule, type LoadResult, type RulesSource } from './loader/index.js';
@@ -35,6 +36,7 @@ export class Engine {
   private readonly hostname: string;
   private index: RuleIndex<unknown, LoadedRule>;
   private loaded: LoadedRule[] = [];
+  private memo = new ExtractionMemo();
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -51,8 +53,9 @@ export class Engine {
    * file has an error the engine keeps no rules: a rule set is used whole or not at all.
    */
   loadRules(inputs: readonly (string | RulesSource)[]): LoadResult {
-    const { result, rules } = loadRules(inputs, { fieldTables: this.options.fieldTables, plugins: this.options.plugins });
+    const { result, rules, memo } = loadRules(inputs, { fieldTables: this.options.fieldTables, plugins: this.options.plugins });
     this.loaded = rules;
+    this.memo = memo;
     this.index = this.newIndex();
     for (const rule of rules) if (rule.enabled) this.index.add(rule);
     return result;
@@ -67,6 +70,17 @@ export class Engine {
   process(source: string, event: unknown): Alert[] {
     const table = this.options.fieldTables.get(source);
     if (!table) return [];
+    if (table.memoize !== true) return this.evaluate(source, table, event);
+    // Rules and their outputs share what they extract from this event.
+    this.memo.begin(event);
+    try {
+      return this.evaluate(source, table, event);
+    } finally {
+      this.memo.end();
+    }
+  }
+
+  private evaluate(source: string, table: FieldTable<unknown>, event: unknown): Alert[] {
     const matched = this.index.match(source, table.eventTypeOf(event), event);
     if (matched.length === 0) return [];
     return matched.map((rule) => this.alert(rule, table, event));

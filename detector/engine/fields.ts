@@ -72,4 +72,10 @@ export interface FieldTable<E> {
   timeOf(event: E): bigint;
   /** Every event type this source can produce (for `evt.type` checks and the index); empty for plugin sources. */
   eventTypes: ReadonlySet<string>;
+  /**
+   * True when every extractor is a pure function of the event (plugin sources): the engine then
+   * extracts each field once per event however many rules read it (see ExtractionMemo). Leave it
+   * off when a value may change while one event is processed (the syscall table reads live state).
+   */
+  memoize?: boolean;
 }

@@ -19,7 +19,7 @@ export function builtinRegistry(): PluginRegistry {
     if (plugin instanceof Promise) throw new Error(`built-in plugin ${name} has an async factory`);
     registry.register(plugin, { builtin: true });
   }
-  for (const name of STAND_IN_PLUGINS) registry.addStandIn(name);
+  for (const standIn of STAND_IN_PLUGINS) registry.addStandIn(standIn);
   return registry;
 }
 

@@ -46,8 +46,10 @@ function engineArg(arg: PluginFieldArg | undefined): FieldArgSpec {
  * Turns a plugin's field into the engine's field spec. Every value it extracts is guarded: an
  * extractor that throws or returns a value of the wrong type yields "no value" for that event and is
  * counted against the plugin (logged once), so a faulty plugin cannot stop rule evaluation.
+ * Saker's built-in plugins (`trusted`) are the engine's own typed field tables: their extractors
+ * are used as they are, since the guard would cost every extraction and never catch anything.
  */
-export function toFieldSpec(pluginName: string, field: PluginField, faults: PluginFaults): FieldSpec<PluginEvent> {
+export function toFieldSpec(pluginName: string, field: PluginField, faults: PluginFaults, trusted = false): FieldSpec<PluginEvent> {
   return {
     name: field.name,
     type: ENGINE_TYPES[field.type],
@@ -63,6 +65,8 @@ export function toFieldSpec(pluginName: string, field: PluginField, faults: Plug
         throw new Error(`plugin ${pluginName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       if (typeof read !== 'function') throw new Error(`plugin ${pluginName}: bind() of field ${field.name} did not return a function`);
+      // A built-in field's values are FieldValues by its FieldSpec type (asPluginField).
+      if (trusted) return read as Extractor<PluginEvent>;
       const guarded: Extractor<PluginEvent> = (event) => {
         let value: PluginFieldValue | undefined;
         try {

@@ -171,7 +171,7 @@ export async function loadPlugins(config: Pick<DetectorConfig, 'plugins' | 'load
     }
     await load(pluginConfig.name, library, () => importFactory(library), pluginConfig);
   }
-  for (const name of STAND_IN_PLUGINS) registry.addStandIn(name);
+  for (const standIn of STAND_IN_PLUGINS) registry.addStandIn(standIn);
 
   return {
     registry,

@@ -59,9 +59,9 @@ export class PluginRegistry {
     return entry;
   }
 
-  /** A name rules may require that Saker serves without a plugin of that name (any version met). */
-  addStandIn(name: string): void {
-    if (!this.standIns.some((s) => s.name === name)) this.standIns.push({ name });
+  /** A name rules may require that Saker serves without a plugin of that name, at the version of the Falco plugin it stands for. */
+  addStandIn(standIn: AvailablePlugin): void {
+    if (!this.standIns.some((s) => s.name === standIn.name)) this.standIns.push({ ...standIn });
   }
 
   get plugins(): readonly RegisteredPlugin[] {
@@ -110,7 +110,7 @@ export class PluginRegistry {
       };
       for (const other of entries) {
         if (!extractsFor(other.plugin, source.name)) continue;
-        for (const field of other.plugin.fields ?? []) add(`plugin ${other.plugin.name}`, toFieldSpec(other.plugin.name, field, this.faults));
+        for (const field of other.plugin.fields ?? []) add(`plugin ${other.plugin.name}`, toFieldSpec(other.plugin.name, field, this.faults, other.builtin));
       }
       for (const spec of sourceEventFields(plugin.name, source, this.faults)) add('Saker (generic plugin event fields)', spec);
       tables.set(source.name, {
@@ -119,6 +119,8 @@ export class PluginRegistry {
         eventTypeOf: () => undefined,
         timeOf: (event) => event.time,
         eventTypes: NO_EVENT_TYPES,
+        // A plugin field's value depends on the event alone (libsinsp caches it per event too).
+        memoize: true,
       });
     }
     return tables;

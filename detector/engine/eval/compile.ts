@@ -3,6 +3,7 @@ import type { FieldTable, FieldValue } from '../fields.js';
 import { CompileError } from './compile-error.js';
 import { conditionEventTypes } from './evttypes.js';
 import { flattenOperands } from './flatten.js';
+import { conditionGuards, type FieldGuard } from './guards.js';
 import { FAMILIES, LIST_TYPES, type DynamicTest, type Family, type Op, type Predicate } from './families.js';
 import { compileOperand, type Operand } from './operand.js';
 import { unsafeNaChecks, type CompileWarning } from './warnings.js';
@@ -15,6 +16,11 @@ export interface CompiledCondition<E> {
   eventTypes: ReadonlySet<string> | undefined;
   /** Non-fatal findings (Falco's load warnings). */
   warnings: CompileWarning[];
+  /**
+   * Values some fields must have for the condition to hold (see FieldGuard), for indexing rules of
+   * sources without event types; empty for sources that have them (the event-type index serves those).
+   */
+  guards: readonly FieldGuard<E>[];
 }
 
 type Test<E> = (event: E) => boolean;
@@ -49,7 +55,8 @@ export function compileCondition<E>(expr: Expr, table: FieldTable<E>): CompiledC
   if (table.eventTypes.size > 0 && (eventTypes === undefined || eventTypes.size === 0 || eventTypes.size > MAX_EVENT_TYPES)) {
     warnings.push({ code: 'LOAD_NO_EVTTYPE', message: 'Rule matches too many evt.type values. This has a significant performance penalty.' });
   }
-  return { matches, eventTypes, warnings };
+  const guards = table.eventTypes.size === 0 ? conditionGuards(expr, table) : [];
+  return { matches, eventTypes, warnings, guards };
 }
 
 function all<E>(tests: Test<E>[]): Test<E> {

@@ -1,4 +1,5 @@
 import { meetsMinimum, type Priority } from '../../../contract/priority.js';
+import { ValueIndex } from './value-index.js';
 
 /** The part of a compiled rule the index needs; loaders may carry more (output, tags, …). */
 export interface IndexableRule<E> {
@@ -10,6 +11,8 @@ export interface IndexableRule<E> {
     matches(event: E): boolean;
     /** The event types the rule can match; undefined when any type. */
     eventTypes: ReadonlySet<string> | undefined;
+    /** Values fields must have for the rule to match (eval/guards.ts); indexes rules of type-less events. */
+    guards?: readonly { field: string; values: ReadonlySet<string>; extract: (event: E) => unknown }[];
   };
 }
 
@@ -23,13 +26,15 @@ export interface RuleIndexOptions {
   minimumPriority?: Priority;
 }
 
-interface SourceBuckets<R> {
+interface SourceBuckets<E, R extends IndexableRule<E>> {
   /** Every rule of the source, in load order. */
   rules: R[];
   /** Per event type: the rules watching it plus the type-less rules, in load order (built lazily). */
   buckets: Map<string, readonly R[]> | undefined;
   /** The rules that watch every type, for events of a type no rule names. */
   typeless: readonly R[];
+  /** The type-less rules by the value of a field they require, for events without a type (built with `buckets`). */
+  byValue: ValueIndex<E, R> | undefined;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -42,7 +47,7 @@ const NONE: readonly never[] = Object.freeze([]);
 export class RuleIndex<E, R extends IndexableRule<E> = IndexableRule<E>> {
   readonly ruleMatching: RuleMatching;
   readonly minimumPriority: Priority;
-  private readonly sources = new Map<string, SourceBuckets<R>>();
+  private readonly sources = new Map<string, SourceBuckets<E, R>>();
 
   constructor(options: RuleIndexOptions = {}) {
     this.ruleMatching = options.ruleMatching ?? 'first';
@@ -54,7 +59,7 @@ export class RuleIndex<E, R extends IndexableRule<E> = IndexableRule<E>> {
     if (!meetsMinimum(rule.priority, this.minimumPriority)) return false;
     let source = this.sources.get(rule.source);
     if (!source) {
-      source = { rules: [], buckets: undefined, typeless: NONE };
+      source = { rules: [], buckets: undefined, typeless: NONE, byValue: undefined };
       this.sources.set(rule.source, source);
     }
     source.rules.push(rule);
@@ -86,7 +91,7 @@ export class RuleIndex<E, R extends IndexableRule<E> = IndexableRule<E>> {
    * only when something matches.
    */
   match(source: string, eventType: string | undefined, event: E): readonly R[] {
-    const candidates = this.candidates(source, eventType);
+    const candidates = eventType === undefined ? this.typelessCandidates(source, event) : this.candidates(source, eventType);
     if (this.ruleMatching === 'first') {
       for (const rule of candidates) if (rule.condition.matches(event)) return [rule];
       return NONE;
@@ -98,7 +103,15 @@ export class RuleIndex<E, R extends IndexableRule<E> = IndexableRule<E>> {
     return matched ?? NONE;
   }
 
-  private build(source: SourceBuckets<R>): Map<string, readonly R[]> {
+  /** The type-less rules that can match an event without a type: narrowed by the value index when there is one. */
+  private typelessCandidates(source: string, event: E): readonly R[] {
+    const buckets = this.sources.get(source);
+    if (!buckets) return NONE;
+    if (!buckets.buckets) this.build(buckets);
+    return buckets.byValue ? buckets.byValue.candidates(event) : buckets.typeless;
+  }
+
+  private build(source: SourceBuckets<E, R>): Map<string, readonly R[]> {
     const types = new Set<string>();
     for (const rule of source.rules) for (const t of rule.condition.eventTypes ?? []) types.add(t);
     const map = new Map<string, readonly R[]>();
@@ -109,6 +122,7 @@ export class RuleIndex<E, R extends IndexableRule<E> = IndexableRule<E>> {
       );
     }
     source.typeless = source.rules.filter((rule) => rule.condition.eventTypes === undefined);
+    source.byValue = ValueIndex.build<E, R>(source.typeless);
     source.buckets = map;
     return map;
   }

@@ -4,6 +4,8 @@
  * far is compiled again; that file's result gets the errors and warnings of its read and of that compile.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { ExtractionMemo, memoizedTable } from '../eval/extraction-memo.js';
+import type { FieldTable } from '../fields.js';
 import { Collector, type FieldTables } from './collector.js';
 import { CompileCache, compileCollected, type LoadedRule } from './compile-rules.js';
 import { LoadContext, RulesText } from './context.js';
@@ -34,6 +36,11 @@ export interface LoadOutcome {
   result: LoadResult;
   /** Empty when any file has an error: a rule set is used whole or not at all. */
   rules: LoadedRule[];
+  /**
+   * Per-event memo of the rules' extractors for tables that allow it (`FieldTable.memoize`); bracket
+   * each event's evaluation and formatting with `begin(event)` / `end()` to share extracted values.
+   */
+  memo: ExtractionMemo;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -51,7 +58,11 @@ function readSource(path: string, limit: number): RulesSource | { name: string; 
 /** Loads rules from paths (read from disk) or from named content, in order. */
 export function loadRules(inputs: readonly (string | RulesSource)[], options: LoadOptions): LoadOutcome {
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const collector = new Collector(options.fieldTables, options.plugins);
+  const memo = new ExtractionMemo();
+  const tables: FieldTables = new Map(
+    [...options.fieldTables].map(([source, table]): [string, FieldTable<unknown>] => [source, table.memoize === true ? memoizedTable(table, memo) : table]),
+  );
+  const collector = new Collector(tables, options.plugins);
   const cache = new CompileCache();
   const files: FileLoadResult[] = [];
   let rules: LoadedRule[] = [];
@@ -69,8 +80,8 @@ export function loadRules(inputs: readonly (string | RulesSource)[], options: Lo
       continue;
     }
     if (!readRulesFile(text, collector, result)) continue;
-    rules = compileCollected(collector, options.fieldTables, result, cache) ?? [];
+    rules = compileCollected(collector, tables, result, cache) ?? [];
   }
   const loadResult = new LoadResult(files);
-  return { result: loadResult, rules: loadResult.successful ? rules : [] };
+  return { result: loadResult, rules: loadResult.successful ? rules : [], memo };
 }

@@ -1,32 +1,34 @@
 import { compareSemver, parseSemver } from './semver.js';
 
 /**
- * A plugin rules can require (`required_plugin_versions`): its name and version. A stand-in has no
- * version: Saker provides what the named plugin would (e.g. `container` fields in the syscall
- * source), so any version asked for is met.
+ * A plugin rules can require (`required_plugin_versions`): its name and version. Saker's built-ins
+ * and its stand-ins (names whose fields Saker provides without a plugin of that name, e.g.
+ * `container`) carry the version of the Falco plugin whose fields they provide, and are checked
+ * like any plugin.
  */
 export interface AvailablePlugin {
   name: string;
-  version?: string;
+  version: string;
 }
-
 /** One requirement and its alternatives, in the order the rules file lists them. */
 export type PluginRequirement = readonly { name: string; version: string }[];
 
 /**
- * Every name Saker met before plugins were loadable: what `loadRules` checks against when its caller
- * does not say which plugins are loaded (`saker rules validate` on its own, tests).
+ * What `loadRules` checks against when its caller does not say which plugins are loaded (`saker
+ * rules validate` on its own, tests): Saker's built-in plugins and stand-ins with their versions.
+ * The engine cannot import the plugin layer, so this repeats `builtinPlugins().available`; a unit
+ * test keeps the two equal.
  */
 export const DEFAULT_AVAILABLE_PLUGINS: readonly AvailablePlugin[] = [
-  'container',
-  'json',
-  'cloudtrail',
-  'k8saudit',
-  'k8saudit-aks',
-  'k8saudit-eks',
-  'k8saudit-gke',
-  'k8saudit-ovh',
-].map((name) => ({ name }));
+  { name: 'k8saudit', version: '0.18.0' },
+  { name: 'cloudtrail', version: '0.10.0' },
+  { name: 'json', version: '0.7.0' },
+  { name: 'container', version: '0.4.0' },
+  { name: 'k8saudit-aks', version: '0.6.0' },
+  { name: 'k8saudit-eks', version: '0.12.0' },
+  { name: 'k8saudit-gke', version: '0.9.0' },
+  { name: 'k8saudit-ovh', version: '0.6.0' },
+];
 
 /**
  * Falco's check of one requirement against the loaded plugins: the first alternative (in file order)
@@ -38,7 +40,6 @@ export function unmetPluginRequirement(requirement: PluginRequirement, plugins: 
   for (const req of requirement) {
     const plugin = plugins.find((p) => p.name === req.name);
     if (plugin === undefined) continue;
-    if (plugin.version === undefined) return undefined;
     const have = parseSemver(plugin.version);
     if (have === undefined) return `Plugin '${plugin.name}' has invalid version string '${plugin.version}'`;
     const want = parseSemver(req.version) ?? ([0, 0, 0] as const);

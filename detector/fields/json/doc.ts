@@ -30,7 +30,12 @@ export function getPath(value: JsonValue | undefined, keys: readonly string[]): 
  * response code as `403`.
  */
 export function jsonText(value: JsonValue): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  // What JSON.stringify prints for these, without its general machinery (a number that JSON.parse
+  // read as Infinity prints as null).
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(value);
 }
 
 /** The string at `keys`, only when it is a JSON string (CloudTrail's `GetStringBytes`). */

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -33,6 +33,8 @@ interface Batch {
 const ROWS_PER_READ = 16;
 /** Events between two removal writes while the consumer keeps busy; also about how many one crash may replay. */
 const REMOVE_EVERY = 4096;
+/** How long the consumer stays idle before what it finished is written down. */
+const IDLE_REMOVE_DELAY_MS = 1000;
 /** Events kept in memory after their commit so the consumer need not re-read them from disk. */
 const CACHE_LIMIT = 16_384;
 
@@ -46,17 +48,22 @@ function closedError(): SakerError {
  *
  * Each accepted request is stored as one row holding its body exactly as received and the numbers
  * of its events; after a restart the events are parsed again from that body (the parse is
- * deterministic), so the hot path never re-serializes an event. Appends are grouped: every request
- * that arrives within one turn of the event loop is committed in a single transaction
- * (synchronous=FULL, so a commit survives power loss), and each caller learns its outcome only after
- * that commit. A request is taken whole or refused whole — never half-queued — so a retried request
- * cannot duplicate part of itself.
+ * deterministic), so the hot path never re-serializes an event. Appends are grouped: the requests
+ * that arrive while one commit is being made durable are committed together in the next single
+ * transaction. A commit is made durable by syncing the write-ahead log to disk on libuv's thread
+ * pool (SQLite itself runs with synchronous=NORMAL, which writes but does not sync), so the event
+ * loop keeps parsing and evaluating while the disk works; each caller learns its outcome, and the
+ * consumer sees its events, only after that sync — as with synchronous=FULL, an acknowledged
+ * request survives power loss. A request is taken whole or refused whole — never half-queued — so a
+ * retried request cannot duplicate part of itself.
  *
  * Delivery to the consumer is at-least-once: an event counts as finished once the consumer asks for
  * the next one or ends its loop (an exception included, so one poisonous event cannot wedge the
- * detector on every restart). What is finished is written down every few thousand events, when the
- * consumer goes idle, and at close; a crash can therefore replay up to that many events, a clean
- * close replays none. Events are numbered once, at append, and keep their number across restarts.
+ * detector on every restart). What is finished is written down every few thousand events, a second
+ * after the consumer goes idle, and at close; a crash can therefore replay up to that many events,
+ * a clean close replays none. That write is not waited onto the disk (a lost one only replays), so
+ * only appends pay for an fsync. Events are numbered once, at append, and keep their number across
+ * restarts.
  */
 export class AuditQueue {
   private readonly db: Database.Database;
@@ -66,6 +73,10 @@ export class AuditQueue {
   private readonly saveProgress: Database.Statement<[number]>;
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
+  /** A descriptor of the write-ahead log, synced after each commit. */
+  private readonly walFd: number;
+  /** A commit is being synced; appends wait for the next one. */
+  private syncing = false;
   /** Number of the last event appended. */
   private lastNum: number;
   /** Every event numbered up to here has been removed (its row deleted or its number recorded as finished). */
@@ -79,6 +90,7 @@ export class AuditQueue {
   private cachedEvents = 0;
   private lastReadRow = 0;
   private wake: (() => void) | undefined;
+  private idleRemoval: NodeJS.Timeout | undefined;
   private consuming = false;
   private closed = false;
   /** Events lost to stored bodies that no longer parse (a damaged file). */
@@ -92,12 +104,23 @@ export class AuditQueue {
       mkdirSync(dirname(file), { recursive: true });
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      // Commits are synced by syncWal(); SQLite still syncs around checkpoints and WAL resets.
+      this.db.pragma('synchronous = NORMAL');
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS audit_requests (id INTEGER PRIMARY KEY AUTOINCREMENT, first_num INTEGER NOT NULL, count INTEGER NOT NULL, body TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS audit_progress (only INTEGER PRIMARY KEY CHECK (only = 1), finished_num INTEGER NOT NULL);
         INSERT OR IGNORE INTO audit_progress (only, finished_num) VALUES (1, 0);
+        UPDATE audit_progress SET finished_num = finished_num;
       `);
+      // The log exists now (the write above made sure); make it, its directory entry and the schema durable once.
+      this.walFd = openSync(`${file}-wal`, 'r');
+      fsyncSync(this.walFd);
+      const dirFd = openSync(dirname(file), 'r');
+      try {
+        fsyncSync(dirFd);
+      } finally {
+        closeSync(dirFd);
+      }
     } catch (cause) {
       throw new SakerError('SAKER_ERR_SOURCE_OPEN', `cannot open the k8s audit queue at ${file}`, { cause });
     }
@@ -140,6 +163,8 @@ export class AuditQueue {
 
   private flush(): void {
     this.flushScheduled = false;
+    // What arrives during a sync is committed after it (group commit); the sync's end flushes it.
+    if (this.syncing || this.pending.length === 0) return;
     const requests = this.pending;
     this.pending = [];
     if (this.closed) {
@@ -170,9 +195,18 @@ export class AuditQueue {
       return;
     }
     this.lastNum = lastNum;
-    this.remember(added);
-    requests.forEach((r, i) => r.settle(outcomes[i] ?? 'full'));
-    if (added.length > 0) this.wakeConsumer();
+    this.syncing = true;
+    fdatasync(this.walFd, (error) => {
+      this.syncing = false;
+      // Committed either way: the consumer gets the events. A failed sync is reported to the
+      // senders, whose retries may then be handed over twice (at-least-once).
+      this.remember(added);
+      if (error) for (const r of requests) r.fail(error);
+      else requests.forEach((r, i) => r.settle(outcomes[i] ?? 'full'));
+      if (added.length > 0) this.wakeConsumer();
+      if (this.closed) closeSync(this.walFd);
+      else this.flush();
+    });
   }
 
   // The cache must stay a suffix of the queue: when new requests do not fit, drop it all and let
@@ -231,8 +265,14 @@ export class AuditQueue {
     return parseAuditPayload(payload).events.slice(0, count);
   }
 
-  /** Writes down every event the consumer has finished with: fully finished requests go, the rest is a number. */
+  /**
+   * Writes down every event the consumer has finished with: fully finished requests go, the rest is
+   * a number. A crash that loses this write only hands the events over again (at-least-once), so
+   * it is not synced on its own; the next append's sync carries it to disk.
+   */
   private removeFinished(): void {
+    clearTimeout(this.idleRemoval);
+    this.idleRemoval = undefined;
     if (this.closed || this.finished <= this.removedThrough) return;
     const through = this.finished;
     this.db.transaction(() => {
@@ -240,6 +280,18 @@ export class AuditQueue {
       this.saveProgress.run(through);
     })();
     this.removedThrough = through;
+  }
+
+  /** Writes down what is finished once the consumer has been idle a while, not on every brief catch-up. */
+  private scheduleRemoval(): void {
+    if (this.idleRemoval !== undefined || this.finished <= this.removedThrough) return;
+    this.idleRemoval = setTimeout(() => {
+      this.idleRemoval = undefined;
+      // Only while the consumer waits: it has then passed the turn in which its last events'
+      // alerts were spooled (see consume). A busy consumer schedules again when next idle.
+      if (this.wake !== undefined) this.removeFinished();
+    }, IDLE_REMOVE_DELAY_MS);
+    this.idleRemoval.unref();
   }
 
   /**
@@ -254,7 +306,7 @@ export class AuditQueue {
       while (!this.closed) {
         const batches = this.nextBatches();
         if (batches.length === 0) {
-          this.removeFinished();
+          this.scheduleRemoval();
           await new Promise<void>((resolve) => (this.wake = resolve));
           continue;
         }
@@ -290,10 +342,13 @@ export class AuditQueue {
    */
   close(): void {
     if (this.closed) return;
+    clearTimeout(this.idleRemoval);
     this.removeFinished();
     for (const r of this.pending.splice(0)) r.fail(closedError());
     this.closed = true;
     this.wakeConsumer();
     this.db.close();
+    // A sync in flight closes the log's descriptor when it ends.
+    if (!this.syncing) closeSync(this.walFd);
   }
 }

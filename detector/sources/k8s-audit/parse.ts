@@ -1,5 +1,7 @@
 import type { JsonValue, TimedDocument } from '../json-event.js';
-import { isJsonObject, parseRfc3339Nanos } from '../json-event.js';
+import { isJsonObject } from '../json-event.js';
+import { compactSizeOver } from './event-size.js';
+import { StageTimeParser } from './stage-time.js';
 import type { AuditSkip } from './skips.js';
 
 /** The k8saudit plugin's default `maxEventSize`: larger single events are dropped. */
@@ -29,6 +31,7 @@ export function parseAuditPayload(payload: JsonValue, options: AuditParseOptions
   const result: AuditParseResult = { events: [], skips: [] };
   const where = options.where ?? 'payload';
   const maxSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+  const times = new StageTimeParser();
   // An explicit stack instead of recursion: a hostile body of deeply nested arrays must not blow it.
   const pending: JsonValue[] = [payload];
   while (pending.length > 0) {
@@ -39,9 +42,9 @@ export function parseAuditPayload(payload: JsonValue, options: AuditParseOptions
     }
     const kind = isJsonObject(value) ? value.kind : undefined;
     if (kind === 'EventList' && isJsonObject(value) && Array.isArray(value.items)) {
-      for (const item of value.items) addEvent(item, where, maxSize, result);
+      for (const item of value.items) addEvent(item, where, maxSize, times, result);
     } else if (kind === 'Event') {
-      addEvent(value, where, maxSize, result);
+      addEvent(value, where, maxSize, times, result);
     } else {
       result.skips.push({ reason: 'not-audit-event', where, detail: 'not a k8s audit Event, EventList or array of them' });
     }
@@ -49,7 +52,7 @@ export function parseAuditPayload(payload: JsonValue, options: AuditParseOptions
   return result;
 }
 
-function addEvent(value: JsonValue, where: string, maxSize: number, result: AuditParseResult): void {
+function addEvent(value: JsonValue, where: string, maxSize: number, times: StageTimeParser, result: AuditParseResult): void {
   if (!isJsonObject(value)) {
     result.skips.push({ reason: 'not-audit-event', where, detail: 'EventList item is not an object' });
     return;
@@ -59,13 +62,13 @@ function addEvent(value: JsonValue, where: string, maxSize: number, result: Audi
     result.skips.push({ reason: 'missing-stage-timestamp', where, detail: "can't read stageTimestamp" });
     return;
   }
-  const time = typeof stamp === 'string' ? parseRfc3339Nanos(stamp) : undefined;
+  const time = typeof stamp === 'string' ? times.parse(stamp) : undefined;
   if (time === undefined) {
     result.skips.push({ reason: 'bad-stage-timestamp', where, detail: `stageTimestamp ${JSON.stringify(stamp)} is not RFC 3339` });
     return;
   }
-  const size = Buffer.byteLength(JSON.stringify(value));
-  if (size > maxSize) {
+  const size = compactSizeOver(value, maxSize);
+  if (size !== undefined) {
     result.skips.push({ reason: 'too-large', where, detail: `event larger than maxEventSize: size=${size}` });
     return;
   }

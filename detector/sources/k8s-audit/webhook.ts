@@ -63,7 +63,7 @@ export interface AuditWebhook {
    * they arrive, each with a `num` given at acceptance that survives restarts. At-least-once at this
    * boundary: an event leaves the queue only once the consumer has finished with it (asked for the
    * next one, or left its loop, by break or by exception), and that is written down every 4,096
-   * events, when the consumer is idle, and at close — so a crash replays what was finished since,
+   * events, a second after the consumer goes idle, and at close — so a crash replays what was finished since,
    * a clean `close()` replays only the event in the consumer's hands. One consumer at a time; the
    * iteration ends at `close()`.
    */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRules, unmetPluginRequirement } from '../../../detector/engine/loader/index.js';
+import { DEFAULT_AVAILABLE_PLUGINS, loadRules, unmetPluginRequirement } from '../../../detector/engine/loader/index.js';
 import { FIELD_TABLES } from '../../../detector/fields/index.js';
 import { builtinPlugins } from '../../../detector/plugins/builtin-registry.js';
 
@@ -8,7 +8,7 @@ import { builtinPlugins } from '../../../detector/plugins/builtin-registry.js';
 const loaded = [
   { name: 'k8saudit', version: '0.18.2' },
   { name: 'json', version: '0.7.0' },
-  { name: 'container' },
+  { name: 'container', version: '0.4.0' },
 ];
 
 describe('required_plugin_versions', () => {
@@ -39,9 +39,46 @@ describe('required_plugin_versions', () => {
     );
   });
 
-  it('is met by a stand-in whatever version is asked, and reports a loaded plugin with an invalid version', () => {
-    expect(unmetPluginRequirement([{ name: 'container', version: '9.9.9' }], loaded)).toBeUndefined();
+  it('checks a stand-in like any plugin, and reports a loaded plugin with an invalid version', () => {
+    expect(unmetPluginRequirement([{ name: 'container', version: '0.4.0' }], loaded)).toBeUndefined();
+    expect(unmetPluginRequirement([{ name: 'container', version: '0.3.9' }], loaded)).toBeUndefined();
+    expect(unmetPluginRequirement([{ name: 'container', version: '9.9.9' }], loaded)).toBe(
+      "Plugin 'container' version '0.4.0' is not compatible with required plugin version '9.9.9'",
+    );
     expect(unmetPluginRequirement([{ name: 'x', version: '1.0.0' }], [{ name: 'x', version: 'one' }])).toBe("Plugin 'x' has invalid version string 'one'");
+  });
+
+  it('gives the stand-ins the versions of the Falco plugins they stand for, the same without a plugin list', () => {
+    const byName = (plugins: readonly { name: string; version: string }[]) => Object.fromEntries(plugins.map((p) => [p.name, p.version]));
+    expect(byName(builtinPlugins().available)).toEqual({
+      k8saudit: '0.18.0',
+      cloudtrail: '0.10.0',
+      json: '0.7.0',
+      container: '0.4.0',
+      'k8saudit-aks': '0.6.0',
+      'k8saudit-eks': '0.12.0',
+      'k8saudit-gke': '0.9.0',
+      'k8saudit-ovh': '0.6.0',
+    });
+    expect(byName(DEFAULT_AVAILABLE_PLUGINS)).toEqual(byName(builtinPlugins().available));
+  });
+
+  it('fails a rules file asking a stand-in or its alternatives for more than Saker provides, with Falco\'s wording', () => {
+    const plugins = builtinPlugins().available;
+    const errorOf = (content: string) => loadRules([{ name: 'req.yaml', content }], { fieldTables: FIELD_TABLES, plugins }).result.files[0]?.toJSON().errors[0];
+    expect(errorOf(`- required_plugin_versions:\n  - name: container\n    version: 0.5.0\n`)).toMatchObject({
+      code: 'LOAD_ERR_VALIDATE',
+      message: "Plugin 'container' version '0.4.0' is not compatible with required plugin version '0.5.0'",
+    });
+    // The first alternative Saker has decides: here the EKS stand-in, too old for what is asked.
+    expect(errorOf(`- required_plugin_versions:\n  - name: k8saudit-eks\n    version: 0.13.0\n    alternatives:\n      - name: k8saudit\n        version: 0.18.0\n`)).toMatchObject({
+      code: 'LOAD_ERR_VALIDATE',
+      message: "Plugin 'k8saudit-eks' version '0.12.0' is not compatible with required plugin version '0.13.0'",
+    });
+    expect(errorOf(`- required_plugin_versions:\n  - name: k8saudit-gke\n    version: 0.9.0\n  - name: container\n    version: 0.1.0\n`)).toBeUndefined();
+    // Without a plugin list the loader checks against the same versions.
+    const defaults = loadRules([{ name: 'req.yaml', content: `- required_plugin_versions:\n  - name: k8saudit-ovh\n    version: 1.0.0\n` }], { fieldTables: FIELD_TABLES });
+    expect(defaults.result.files[0]?.toJSON().errors[0]?.message).toBe("Plugin 'k8saudit-ovh' version '0.6.0' is not compatible with required plugin version '1.0.0'");
   });
 
   it('loads the official k8s audit and CloudTrail requirements against the built-in plugins, and fails a rules file asking for more', () => {
