@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,24 +8,31 @@ import { EMBEDDED_AUDIT_WEBHOOK } from '../../../cli/all-in-one.js';
 import { demoAuditSamples } from '../../../cli/demo/index.js';
 import { livePreflight } from '../../../detector/sources/live/index.js';
 
+/** `saker run` as a child process, resolved once it printed its start lines (what it printed so far). */
+async function startRun(env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; stdout: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/saker.ts', 'run'], { env: { ...process.env, LOGLEVEL: 'warn', ...env } });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.resume();
+  const started = Date.now();
+  while (!stdout.includes('Press Ctrl+C')) {
+    if (Date.now() - started > 60_000 || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`saker run did not start: ${stdout}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, stdout: () => stdout };
+}
+
 /** `saker run` as `npm start` runs it: a real process, real ports, a real alert through to the UI API. */
 describe('saker run (npm start)', () => {
   it('prints where the UI is, accepts a Falco alert and audit events on loopback, shows their alerts in the UI API, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'saker-run-'));
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/saker.ts', 'run'], {
-      env: { ...process.env, DATADIR: dir, LISTENPORT: String(port), WEBUI_LISTENPORT: String(port + 1), LOGLEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child, stdout: printed } = await startRun({ DATADIR: dir, LISTENPORT: String(port), WEBUI_LISTENPORT: String(port + 1) });
     try {
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.resume();
-      const started = Date.now();
-      while (!stdout.includes('Press Ctrl+C')) {
-        if (Date.now() - started > 60_000 || child.exitCode !== null) throw new Error(`saker run did not start: ${stdout}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const stdout = printed();
       const ui = /web UI: +(\S+)/.exec(stdout)?.[1];
       const ingest = /ingest: +(\S+?)\/? /.exec(stdout)?.[1];
       expect(ui).toBe(`http://127.0.0.1:${port + 1}`);
@@ -86,27 +93,16 @@ describe('saker run (npm start)', () => {
     const webhook = `http://127.0.0.1:${takenPort}/k8s-audit`;
     const dir = mkdtempSync(join(tmpdir(), 'saker-run-'));
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/saker.ts', 'run'], {
-      env: {
-        ...process.env,
+    let run: Awaited<ReturnType<typeof startRun>> | undefined;
+    try {
+      run = await startRun({
         DATADIR: dir,
         LISTENPORT: String(port),
         WEBUI_LISTENPORT: String(port + 1),
-        LOGLEVEL: 'warn',
         DETECTOR_PLUGINS: JSON.stringify([{ name: 'k8saudit', open_params: webhook }, { name: 'json' }]),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.resume();
-      const started = Date.now();
-      while (!stdout.includes('Press Ctrl+C')) {
-        if (Date.now() - started > 60_000 || child.exitCode !== null) throw new Error(`saker run did not start: ${stdout}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const detectorLine = /detector: (.*)/.exec(stdout)?.[1] ?? '';
+      });
+      const { child } = run;
+      const detectorLine = /detector: (.*)/.exec(run.stdout())?.[1] ?? '';
       expect(detectorLine).not.toContain(`Kubernetes audit events at ${webhook}`);
       if (livePreflight().length === 0) {
         // eBPF runs, so the detector starts; the line says the webhook did not.
@@ -118,7 +114,7 @@ describe('saker run (npm start)', () => {
       child.kill('SIGTERM');
       expect(await new Promise<number | null>((resolve) => child.on('close', resolve))).toBe(0);
     } finally {
-      child.kill('SIGKILL');
+      run?.child.kill('SIGKILL');
       taken.close();
       rmSync(dir, { recursive: true, force: true });
     }
