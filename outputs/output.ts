@@ -13,6 +13,11 @@ export type DeliveryResult =
 export interface SendContext {
   signal: AbortSignal;
   log: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /**
+   * Each alert's JSON exactly as `stringifyJson(alert)` writes it, when the caller already has it (the
+   * outbox stores it): outputs that send the alert JSON as is use it instead of serialising again.
+   */
+  json?: readonly string[];
 }
 
 /**

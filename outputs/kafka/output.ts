@@ -123,9 +123,9 @@ export class KafkaOutput implements Output {
     });
   }
 
-  #message(alert: Alert): Message {
+  #message(alert: Alert, json: string | undefined): Message {
     const headers: IHeaders = { priority: alert.priority, rule: alert.rule, source: alert.source, hostname: alert.hostname };
-    return { ...(this.#key ? { key: this.#key(alert) } : {}), value: stringifyJson(alert), headers };
+    return { ...(this.#key ? { key: this.#key(alert) } : {}), value: json ?? stringifyJson(alert), headers };
   }
 
   #connect(): Promise<void> {
@@ -149,7 +149,7 @@ export class KafkaOutput implements Output {
         acks: this.#acks,
         compression: this.#compression,
         timeout: this.#config.timeout,
-        messages: alerts.map((alert) => this.#message(alert)),
+        messages: alerts.map((alert, i) => this.#message(alert, context.json?.[i])),
       });
     })();
     // An aborted send still settles later; its outcome is no longer anyone's to report.

@@ -26,12 +26,12 @@ export class WebhookOutput implements Output {
 
   async send(alerts: readonly Alert[], context: SendContext): Promise<DeliveryResult[]> {
     const results: DeliveryResult[] = [];
-    for (const alert of alerts) results.push(await this.#sendOne(alert, context));
+    // The outbox hands over each alert's stored JSON, which is the body: no second serialisation.
+    for (const [i, alert] of alerts.entries()) results.push(await this.#sendOne(context.json?.[i] ?? stringifyJson(alert), context));
     return results;
   }
 
-  async #sendOne(alert: Alert, context: SendContext): Promise<DeliveryResult> {
-    const json = stringifyJson(alert);
+  async #sendOne(json: string, context: SendContext): Promise<DeliveryResult> {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': USER_AGENT };
     if (this.#config.signingsecret) {
       const timestamp = Math.floor(this.#now() / 1000);

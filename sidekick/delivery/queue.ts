@@ -9,6 +9,13 @@ import { retryDelay, type BackoffPolicy } from './backoff.js';
 /** Most due rows one read of the outbox returns for a queue (see `DeliveryQueue.buffer`). */
 const PREFETCH_ROWS = 256;
 
+/**
+ * Longest a queue reads only rows from its cursor on before it scans its whole due range again. Rows
+ * behind the cursor that are neither in flight nor done only exist after a failed write of an outcome
+ * (which resets the cursor at once) or a wall clock stepped backwards; this bounds how long those wait.
+ */
+const FULL_SCAN_EVERY_MS = 1000;
+
 /** Retry and concurrency limits shared by every delivery queue. */
 export interface DeliveryPolicy {
   backoff: BackoffPolicy;
@@ -34,6 +41,21 @@ export class DeliveryQueue {
   private stopped = false;
   private readonly abort = new AbortController();
   private idleWaiters: (() => void)[] = [];
+  /** A pump is already scheduled: further notifications until it runs add nothing. */
+  private pumpScheduled = false;
+  /**
+   * Due time of the last row taken, and how many rows taken so far were due at exactly that time (an
+   * upper bound on those still in flight there); undefined until the next full scan (see `read`).
+   */
+  private cursor: { nextAt: number; taken: number } | undefined;
+  private lastFullScanAt = -Infinity;
+  /**
+   * The last read saw every due row: until rows are added (notify), fall due (timer) or the periodic
+   * full scan, another read would find nothing, so a completion that frees a slot does not read.
+   */
+  private caughtUp = false;
+  /** Rows may have been added or rescheduled since `armTimer` last found the earliest due time. */
+  private scheduleChanged = true;
 
   constructor(
     readonly name: string,
@@ -48,9 +70,21 @@ export class DeliveryQueue {
     setMaxListeners(policy.concurrency + 10, this.abort.signal);
   }
 
-  /** Looks for due work now (called after ingest or replay adds rows). */
+  /**
+   * Looks for due work soon (called after ingest or replay adds rows). Cheap when called often: one
+   * pump per turn of the event loop however many notifications arrive, and none while every slot is
+   * busy, since each send that completes pumps again and reads what arrived meanwhile.
+   */
   notify(): void {
-    if (!this.stopped) setImmediate(() => this.pump());
+    if (this.stopped) return;
+    this.caughtUp = false;
+    this.scheduleChanged = true;
+    if (this.pumpScheduled || this.active >= this.policy.concurrency) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** True when nothing is in flight and nothing is due now. */
@@ -71,6 +105,7 @@ export class DeliveryQueue {
     this.stopped = true;
     // Read-ahead rows were never sent: they simply stay pending on disk.
     this.buffer.length = 0;
+    this.cursor = undefined;
     clearTimeout(this.timer);
     this.abort.abort(new Error('sidekick shutting down'));
     for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -83,43 +118,89 @@ export class DeliveryQueue {
     } catch (error) {
       // A read of the outbox failed (disk trouble): nothing is lost, so say so and look again shortly.
       this.log.error({ err: error, output: this.name }, 'cannot read the outbox; retrying in 1 s');
-      setTimeout(() => this.pump(), 1000).unref();
+      setTimeout(() => {
+        this.caughtUp = false;
+        this.scheduleChanged = true;
+        this.pump();
+      }, 1000).unref();
     }
   }
 
   /**
-   * Due rows read ahead of the sends that take them. Each read of the outbox also walks past the rows
-   * in flight, so reading one batch per freed slot would cost a full window of rows per delivery;
-   * reading up to `PREFETCH_ROWS` at once spreads that over many. Buffered rows count as in flight (no
-   * other read returns them) and stay pending on disk until their send settles them.
+   * Due rows read ahead of the sends that take them: one read of the outbox serves many freed slots
+   * (a read costs a query whatever it returns). Buffered rows count as in flight (no other read
+   * returns them) and stay pending on disk until their send settles them.
    */
   private readonly buffer: PendingDelivery[] = [];
 
   private take(now: number): PendingDelivery[] {
-    if (this.buffer.length === 0) {
+    if (this.buffer.length === 0 && !(this.caughtUp && now - this.lastFullScanAt < FULL_SCAN_EVERY_MS)) {
       const rows = Math.max(this.output.maxBatch, Math.min(this.output.maxBatch * this.policy.concurrency, PREFETCH_ROWS));
-      for (const item of this.outbox.due(this.name, now, rows, this.inFlight)) {
+      const { items, complete } = this.read(now, rows);
+      this.caughtUp = complete;
+      for (const item of items) {
         this.inFlight.add(item.seq);
         this.buffer.push(item);
       }
+      this.advanceCursor();
     }
     return this.buffer.splice(0, this.output.maxBatch);
   }
 
-  /** Starts as many due batches as the concurrency allows, then arms the retry timer. */
+  /** Moves the cursor to the last row just read into the buffer; never back (a full scan may pick up older rows). */
+  private advanceCursor(): void {
+    const last = this.buffer.at(-1);
+    if (!last || (this.cursor !== undefined && last.nextAt < this.cursor.nextAt)) return;
+    const atLast = this.buffer.reduce((n, item) => n + (item.nextAt === last.nextAt ? 1 : 0), 0);
+    this.cursor = { nextAt: last.nextAt, taken: atLast + (this.cursor?.nextAt === last.nextAt ? this.cursor.taken : 0) };
+  }
+
+  /**
+   * Reads due rows not in flight. Rows are taken in due-time order, and new or rescheduled rows are
+   * due no earlier than the last one taken (new rows at their receipt, retries in the future), so
+   * while rows are in flight it is enough to read from the cursor's due time on, past only the rows
+   * taken at that same millisecond: the read no longer walks every row in flight (with Kafka's
+   * batches, tens of thousands). With nothing in flight, or when the cursor finds nothing (at most
+   * every FULL_SCAN_EVERY_MS), the whole due range is read instead, so nothing stays behind the cursor.
+   */
+  private read(now: number, rows: number): { items: PendingDelivery[]; complete: boolean } {
+    if (this.cursor !== undefined && this.inFlight.size > 0) {
+      const read = this.outbox.dueFrom(this.name, now, this.cursor.nextAt, rows, this.cursor.taken, this.inFlight);
+      if (read.items.length > 0 || now - this.lastFullScanAt < FULL_SCAN_EVERY_MS) return read;
+    }
+    this.lastFullScanAt = now;
+    return this.outbox.dueFrom(this.name, now, Number.MIN_SAFE_INTEGER, rows, this.inFlight.size, this.inFlight);
+  }
+
+  /**
+   * Starts as many due batches as the concurrency allows. When it ran out of due rows (rather than of
+   * slots) it arms the retry timer; a saturated queue skips that, since the next completion pumps again.
+   */
   private fill(): void {
     const now = this.now();
+    let drained = false;
     while (this.active < this.policy.concurrency) {
       const batch = this.take(now);
-      if (batch.length === 0) break;
+      if (batch.length === 0) {
+        drained = true;
+        break;
+      }
       this.active++;
-      void this.send(batch).finally(() => {
-        for (const item of batch) this.inFlight.delete(item.seq);
-        this.active--;
-        this.pump();
-      });
+      void this.send(batch)
+        .catch(() => false)
+        .then((settled) => {
+          for (const item of batch) this.inFlight.delete(item.seq);
+          this.active--;
+          // Rows back in the queue (a retry, a failed write, a shutdown) were skipped by reads while in
+          // flight, and a retry may be due already if the event loop lagged: read and look at the timer again.
+          if (!settled) {
+            this.caughtUp = false;
+            this.scheduleChanged = true;
+          }
+          this.pump();
+        });
     }
-    this.armTimer(now);
+    if (drained) this.armTimer(now);
     if (this.idleWaiters.length > 0 && this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
@@ -129,7 +210,10 @@ export class DeliveryQueue {
    * A row due at `now` was fetched or waits behind a send in flight, whose completion pumps again.
    */
   private armTimer(now: number): void {
+    if (!this.scheduleChanged) return;
     const next = this.outbox.nextDueAt(this.name);
+    // A row due by now is in flight (its completion pumps and looks again): the answer may still change.
+    this.scheduleChanged = next !== undefined && next <= now;
     if (next === undefined || next <= now) return;
     if (this.timer !== undefined && this.timerAt <= next) return;
     clearTimeout(this.timer);
@@ -138,6 +222,8 @@ export class DeliveryQueue {
       () => {
         this.timer = undefined;
         this.timerAt = Infinity;
+        this.caughtUp = false;
+        this.scheduleChanged = true;
         this.pump();
       },
       Math.min(Math.max(1, next - this.now()), 2 ** 31 - 1),
@@ -145,24 +231,26 @@ export class DeliveryQueue {
     this.timer.unref();
   }
 
-  private async send(batch: PendingDelivery[]): Promise<void> {
+  /** Sends a batch and records the outcome; true when every row of it is done or dead-lettered on disk. */
+  private async send(batch: PendingDelivery[]): Promise<boolean> {
     const started = performance.now();
     let results: DeliveryResult[];
     try {
       const alerts = batch.map((item) => item.alert);
-      results = await withTimeout(this.abort.signal, this.policy.sendTimeoutMs, (signal) => this.output.send(alerts, { signal, log: this.log }));
+      const json = batch.map((item) => item.json);
+      results = await withTimeout(this.abort.signal, this.policy.sendTimeoutMs, (signal) => this.output.send(alerts, { signal, log: this.log, json }));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       results = batch.map((): DeliveryResult => ({ status: 'retryable', reason }));
     }
     this.metrics.observeLatency(this.name, (performance.now() - started) / 1000);
-    if (this.outbox.closed) return;
+    if (this.outbox.closed) return false;
 
     const now = this.now();
     const all: Settlement[] = batch.map((item, i) => {
       const result: DeliveryResult = results[i] ?? { status: 'retryable', reason: 'output returned no result for this alert' };
       const attempts = item.attempts + 1;
-      if (result.status === 'ok') return { seq: item.seq, kind: 'done' };
+      if (result.status === 'ok') return { seq: item.seq, kind: 'done', ...(item.alert.uuid !== undefined ? { uuid: item.alert.uuid, attempts } : {}) };
       if (result.status === 'permanent') return { seq: item.seq, kind: 'dead', attempts, reason: result.reason };
       const nextAt = now + retryDelay(this.policy.backoff, attempts, result.retryAfterMs);
       if (attempts >= this.policy.maxAttempts) {
@@ -176,11 +264,14 @@ export class DeliveryQueue {
     // Failures caused by our own shutdown must not use up attempts; those rows simply stay pending.
     const settlements = this.stopped ? all.filter((s) => s.kind === 'done') : all;
     try {
-      this.outbox.settle(this.name, settlements, now);
+      // Committed together with the other batches settled in this turn; the rows stay in flight until then.
+      await this.outbox.settleSoon(this.name, settlements, now);
     } catch (error) {
-      // The rows stay pending and are retried; nothing is lost, but say why progress stalls.
-      this.log.error({ err: error, output: this.name }, 'cannot record delivery outcome in the outbox');
-      return;
+      // The rows stay pending and are retried; nothing is lost, but say why progress stalls. They keep
+      // their place in the queue, behind the cursor: the next read scans the whole due range.
+      this.cursor = undefined;
+      if (!this.outbox.closed) this.log.error({ err: error, output: this.name }, 'cannot record delivery outcome in the outbox');
+      return false;
     }
     const count = (kind: Settlement['kind']) => settlements.filter((s) => s.kind === kind).length;
     const permanent = this.stopped ? 0 : results.filter((r, i) => r?.status === 'permanent' && i < batch.length).length;
@@ -195,5 +286,6 @@ export class DeliveryQueue {
         `delivery to ${this.name} failed: ${firstProblem.kind === 'retry' ? firstProblem.error : firstProblem.kind === 'dead' ? firstProblem.reason : ''}`,
       );
     }
+    return settlements.length === batch.length && count('retry') === 0;
   }
 }

@@ -11,11 +11,16 @@ export interface PendingDelivery {
   attempts: number;
   /** When the delivery was queued (receipt, or replay), epoch ms. */
   createdAt: number;
+  /** When it became (or becomes) due, epoch ms: its place in the queue (see `dueFrom`). */
+  nextAt: number;
+  /** The alert's JSON as stored, `stringifyJson(alert)`: outputs that send it as is need not serialise again. */
+  json: string;
 }
 
 /** What one delivery attempt did to a pending row. */
 export type Settlement =
-  | { seq: number; kind: 'done' }
+  /** With `uuid` and `attempts` (counting this one) the confirmation is recorded without reading the alert back. */
+  | { seq: number; kind: 'done'; uuid?: string; attempts?: number }
   | { seq: number; kind: 'retry'; attempts: number; nextAt: number; error: string }
   | { seq: number; kind: 'dead'; attempts: number; reason: string };
 
@@ -93,6 +98,15 @@ CREATE INDEX IF NOT EXISTS delivered_uuid ON delivered (alert_uuid);
 /** Confirmed deliveries between two prunings of the `delivered` table. */
 const PRUNE_DELIVERED_EVERY = 10_000;
 
+/** One batch's outcome waiting for the next group commit, and who waits for it. */
+interface QueuedSettlement {
+  output: string;
+  settlements: readonly Settlement[];
+  now: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 /** The file inside `datadir` that holds the outbox. */
 export const OUTBOX_FILE = 'sidekick-outbox.sqlite';
 
@@ -111,6 +125,9 @@ export class Outbox {
   private readonly stmt;
   private readonly acceptTx;
   private readonly settleTx;
+  private readonly settleGroupTx;
+  /** Outcomes waiting for the group commit; at most one entry per send in flight, so bounded by the queues' concurrency. */
+  private settleQueue: QueuedSettlement[] = [];
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -125,10 +142,18 @@ export class Outbox {
       insertDelivery: db.prepare<[string, number | bigint, number, number]>(
         'INSERT INTO deliveries (output, alert_seq, attempts, next_at, created_at) VALUES (?, ?, 0, ?, ?)',
       ),
-      due: db.prepare<[string, number, number], { seq: number; body: string; attempts: number; created_at: number }>(
-        `SELECT d.alert_seq AS seq, a.body AS body, d.attempts AS attempts, d.created_at AS created_at
+      due: db.prepare<[string, number, number], DueRow>(
+        `SELECT d.alert_seq AS seq, a.body AS body, d.attempts AS attempts, d.created_at AS created_at, d.next_at AS next_at
          FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
          WHERE d.output = ? AND d.next_at <= ? ORDER BY d.next_at, d.alert_seq LIMIT ?`,
+      ),
+      // Index only (deliveries_due covers it): which rows, without reading their bodies.
+      dueKeysFrom: db.prepare<[string, number, number, number], { seq: number }>(
+        'SELECT alert_seq AS seq FROM deliveries WHERE output = ? AND next_at <= ? AND next_at >= ? ORDER BY next_at, alert_seq LIMIT ?',
+      ),
+      dueRow: db.prepare<[string, number], DueRow>(
+        `SELECT d.alert_seq AS seq, a.body AS body, d.attempts AS attempts, d.created_at AS created_at, d.next_at AS next_at
+         FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq WHERE d.output = ? AND d.alert_seq = ?`,
       ),
       nextDue: db.prepare<[string], { at: number | null }>('SELECT MIN(next_at) AS at FROM deliveries WHERE output = ?'),
       nextAt: db.prepare<[string, number], { next_at: number; attempts: number }>(
@@ -147,6 +172,9 @@ export class Outbox {
          AND NOT EXISTS (SELECT 1 FROM deadletters WHERE alert_seq = ?)`,
       ),
       countPending: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries'),
+      recordDeliveredAs: db.prepare<[string, string, number, number]>(
+        'INSERT INTO delivered (alert_uuid, output, attempts, delivered_at) VALUES (?, ?, ?, ?)',
+      ),
       recordDelivered: db.prepare<[number, string, number]>(
         `INSERT INTO delivered (alert_uuid, output, attempts, delivered_at)
          SELECT a.uuid, d.output, d.attempts + 1, ? FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
@@ -179,17 +207,28 @@ export class Outbox {
         for (const output of outputs) this.stmt.insertDelivery.run(output, lastInsertRowid, now, now);
       }
     });
-    this.settleTx = db.transaction((output: string, settlements: readonly Settlement[], now: number) => {
+    const apply = (output: string, settlements: readonly Settlement[], now: number): void => {
       for (const s of settlements) {
         if (s.kind === 'retry') {
           this.stmt.reschedule.run(s.attempts, s.nextAt, s.error, output, s.seq);
           continue;
         }
-        if (s.kind === 'dead') this.stmt.insertDead.run(output, s.seq, s.attempts, s.reason, now);
-        else this.stmt.recordDelivered.run(now, output, s.seq);
-        this.stmt.deleteDelivery.run(output, s.seq);
+        if (s.kind === 'dead') {
+          this.stmt.insertDead.run(output, s.seq, s.attempts, s.reason, now);
+          this.stmt.deleteDelivery.run(output, s.seq);
+        } else if (s.uuid !== undefined && s.attempts !== undefined) {
+          // The caller knows the uuid and the attempt count: no read-back join; a row already gone records nothing.
+          if (this.stmt.deleteDelivery.run(output, s.seq).changes > 0) this.stmt.recordDeliveredAs.run(s.uuid, output, s.attempts, now);
+        } else {
+          this.stmt.recordDelivered.run(now, output, s.seq);
+          this.stmt.deleteDelivery.run(output, s.seq);
+        }
         this.stmt.gcAlert.run(s.seq, s.seq, s.seq);
       }
+    };
+    this.settleTx = db.transaction(apply);
+    this.settleGroupTx = db.transaction((queued: readonly QueuedSettlement[]) => {
+      for (const q of queued) apply(q.output, q.settlements, q.now);
     });
   }
 
@@ -212,14 +251,35 @@ export class Outbox {
 
   /** Due deliveries for `output`, oldest first, skipping those already in flight. */
   due(output: string, now: number, limit: number, inFlight: ReadonlySet<number>): PendingDelivery[] {
-    const rows = this.stmt.due.all(output, now, limit + inFlight.size);
-    const result: PendingDelivery[] = [];
-    for (const row of rows) {
-      if (inFlight.has(row.seq)) continue;
-      result.push({ seq: row.seq, alert: parseJson(row.body) as Alert, attempts: row.attempts, createdAt: row.created_at });
-      if (result.length >= limit) break;
+    if (inFlight.size === 0) return pendingOf(this.stmt.due.all(output, now, limit), limit, inFlight);
+    return this.dueFrom(output, now, Number.MIN_SAFE_INTEGER, limit, inFlight.size, inFlight).items;
+  }
+
+  /**
+   * Like `due`, but only deliveries due at `from` or later, looking at most at `limit + skip` rows: a
+   * queue that knows at most `skip` of its rows in flight are due at or after `from` reads only those
+   * and the new ones, instead of walking past everything it has in flight as `due` does. `complete`
+   * is true when the read looked at every row due from `from` to `now`.
+   */
+  dueFrom(
+    output: string,
+    now: number,
+    from: number,
+    limit: number,
+    skip: number,
+    inFlight: ReadonlySet<number>,
+  ): { items: PendingDelivery[]; complete: boolean } {
+    // Two steps, so each row in flight that the read walks past costs an index entry, not a body.
+    const rows: DueRow[] = [];
+    let looked = 0;
+    for (const { seq } of this.stmt.dueKeysFrom.iterate(output, now, from, limit + skip)) {
+      looked++;
+      if (inFlight.has(seq)) continue;
+      const row = this.stmt.dueRow.get(output, seq);
+      if (row) rows.push(row);
+      if (rows.length >= limit) break;
     }
-    return result;
+    return { items: pendingOf(rows, limit, inFlight), complete: rows.length < limit && looked < limit + skip };
   }
 
   /** Earliest `next_at` among `output`'s pending deliveries, or undefined when it has none. */
@@ -236,6 +296,40 @@ export class Outbox {
   /** Records the outcome of a batch for one output in one transaction. */
   settle(output: string, settlements: readonly Settlement[], now: number): void {
     this.settleTx(output, settlements, now);
+    this.settled(settlements, now);
+  }
+
+  /**
+   * Records the outcome of a batch together with every other batch settled in the same turn of the
+   * event loop: one transaction (one commit) for all of them, run from `setImmediate`. Resolves once
+   * the outcome is on disk, rejects if the write failed (then the rows are still pending as before).
+   * Until it resolves the caller must keep the rows in flight: they are still pending on disk, and a
+   * crash before the commit re-delivers them (same uuid) rather than losing them.
+   */
+  settleSoon(output: string, settlements: readonly Settlement[], now: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.settleQueue.push({ output, settlements, now, resolve, reject }) === 1) setImmediate(() => this.flushSettlements());
+    });
+  }
+
+  /** Commits the outcomes queued by `settleSoon` in one transaction and wakes their callers. */
+  flushSettlements(): void {
+    const queued = this.settleQueue;
+    if (queued.length === 0) return;
+    this.settleQueue = [];
+    try {
+      if (!this.db.open) throw new Error('the outbox is closed');
+      this.settleGroupTx(queued);
+    } catch (error) {
+      for (const q of queued) q.reject(error);
+      return;
+    }
+    for (const q of queued) this.settled(q.settlements, q.now);
+    for (const q of queued) q.resolve();
+  }
+
+  /** Book-keeping after settlements were committed. */
+  private settled(settlements: readonly Settlement[], now: number): void {
     for (const s of settlements) {
       if (s.kind !== 'retry') this.pending--;
       if (s.kind === 'done') this.deliveredSincePrune++;
@@ -342,6 +436,28 @@ export class Outbox {
   }
 
   close(): void {
+    // Outcomes already confirmed by peers are written before the file closes, not re-delivered after a restart.
+    if (this.db.open) this.flushSettlements();
     if (this.db.open) this.db.close();
   }
+}
+
+/** A due row as the `due` queries return it. */
+interface DueRow {
+  seq: number;
+  body: string;
+  attempts: number;
+  created_at: number;
+  next_at: number;
+}
+
+/** Up to `limit` of `rows` (in queue order) not in flight, with their alerts parsed. */
+function pendingOf(rows: readonly DueRow[], limit: number, inFlight: ReadonlySet<number>): PendingDelivery[] {
+  const result: PendingDelivery[] = [];
+  for (const row of rows) {
+    if (inFlight.has(row.seq)) continue;
+    result.push({ seq: row.seq, alert: parseJson(row.body) as Alert, attempts: row.attempts, createdAt: row.created_at, nextAt: row.next_at, json: row.body });
+    if (result.length >= limit) break;
+  }
+  return result;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Outbox } from '../../../sidekick/index.js';
 import { startHttpPeer, type HttpPeer } from '../../support/peers/http-peer.js';
 import { FALCO_ALERT, until } from './harness.js';
 
@@ -15,12 +16,14 @@ const KILL_AFTER_ACKS = 500;
 
 const children = new Set<ChildProcess>();
 const dataDir = mkdtempSync(join(tmpdir(), 'saker-sidekick-kill-'));
+const settleDir = mkdtempSync(join(tmpdir(), 'saker-sidekick-kill-settle-'));
 
 afterAll(() => {
   try {
     for (const child of children) if (running(child) && child.pid) process.kill(-child.pid, 'SIGKILL');
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(settleDir, { recursive: true, force: true });
   }
 });
 
@@ -45,7 +48,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `saker sidekick` in its own process group, so cleanup can kill the whole group. */
-async function startChild(port: number, peer: HttpPeer): Promise<{ child: ChildProcess; stderr: () => string }> {
+async function startChild(port: number, peer: HttpPeer, env: Record<string, string> = {}): Promise<{ child: ChildProcess; stderr: () => string }> {
   // node with tsx's loader (what `npx tsx` runs), so the pid is the sidekick itself: kill -9 and the exit code are its own.
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/saker.ts', 'sidekick'], {
     cwd: REPO,
@@ -61,6 +64,7 @@ async function startChild(port: number, peer: HttpPeer): Promise<{ child: ChildP
       OUTBOX_INITIALBACKOFF: '10',
       OUTBOX_MAXBACKOFF: '100',
       LOGLEVEL: 'warn',
+      ...env,
     },
   });
   children.add(child);
@@ -145,6 +149,68 @@ describe('durability', () => {
       const missing = [...acked].filter((u) => !seen.has(u));
       expect(missing).toEqual([]);
 
+      second.child.kill('SIGTERM');
+      expect(await exited(second.child), second.stderr()).toBe(0);
+    } finally {
+      await peer.close();
+    }
+  }, 180_000);
+
+  it('after kill -9, a delivery is recorded done only if the peer confirmed it, and none is lost', async () => {
+    // Outcomes are committed in groups after the peer answers: a kill between the answer and the
+    // commit re-delivers; what must never happen is a row gone (or marked delivered) without an answer.
+    const answered = new Set<string>();
+    const hung = new Set<string>();
+    const HANG_EVERY = 50; // a few stalled requests: their rows must still be pending after the kill
+    let healthy = false;
+    const peer = await startHttpPeer((request) => {
+      const body = JSON.parse(request.body) as { uuid: string; rule: string };
+      if (!healthy && Number(body.rule.split(' ')[1]) % HANG_EVERY === 7) {
+        hung.add(body.uuid);
+        return { status: 200, hang: true };
+      }
+      answered.add(body.uuid);
+      return { status: 200 };
+    });
+    try {
+      const port = await freePort();
+      const acked = new Set<string>();
+      const env = { DATADIR: settleDir, OUTPUTS_MAXCONCURRENTREQUESTS: '16', OUTBOX_SENDTIMEOUT: '60000' };
+      const first = await startChild(port, peer, env);
+      await sendAlerts(port, 0, 600, () => false, (uuid) => acked.add(uuid));
+      await until('most deliveries to be answered', () => answered.size >= 400, 60_000);
+      if (first.child.pid) process.kill(-first.child.pid, 'SIGKILL');
+      await exited(first.child);
+      expect(hung.size).toBeGreaterThan(0);
+
+      const outbox = new Outbox(settleDir);
+      try {
+        const unanswered: string[] = [];
+        const lost: string[] = [];
+        let delivered = 0;
+        // The CLI also feeds the web UI's store (output `webui`); the webhook is the output under test.
+        const webhookStates = (uuid: string) => outbox.deliveryStatus(uuid).flatMap((r) => (r.output === 'webhook' ? [r.state] : []));
+        for (const uuid of acked) {
+          const states = webhookStates(uuid);
+          if (states.length === 0) lost.push(uuid);
+          if (states.includes('delivered')) {
+            delivered++;
+            if (!answered.has(uuid)) unanswered.push(uuid);
+          }
+        }
+        expect(lost).toEqual([]);
+        expect(unanswered).toEqual([]);
+        for (const uuid of hung) expect(webhookStates(uuid)).toEqual(['pending']);
+        // Group commits did happen before the kill: most answered deliveries are recorded.
+        expect(delivered).toBeGreaterThan(0);
+      } finally {
+        outbox.close();
+      }
+
+      healthy = true;
+      const second = await startChild(port, peer, env);
+      await until('every acknowledged alert to be answered', () => [...acked].every((u) => answered.has(u)), 60_000).catch(() => undefined);
+      expect([...acked].filter((u) => !answered.has(u))).toEqual([]);
       second.child.kill('SIGTERM');
       expect(await exited(second.child), second.stderr()).toBe(0);
     } finally {
