@@ -2,44 +2,131 @@
  * Live-driver benchmark (issue 4). On this machine's kernel (root, BTF, bpftrace), with Saker's own
  * rules loaded, it measures:
  *   - live: events/s the whole live path sustains — bpftrace → LineAssembler → LiveEventAdapter →
- *     StateParser → rules engine — while child processes run a tight openat/close loop (python3),
- *     with the kernel drops bpftrace reports (events lost before it read them);
- *   - the same at twice the load (two loop processes), and the load one process makes untraced;
+ *     StateParser → rules engine — while load processes run a paced openat/close loop offering
+ *     TARGET_EVENTS_PER_SECOND syscalls/s, with the kernel drops bpftrace reports (events lost before it
+ *     read them), and the CPU time bpftrace and this process spent: CPU-seconds per million records
+ *     say what one core sustains, and depend far less on other load on the machine than rates do;
+ *   - the same at twice the load (two load processes);
  *   - baseline, in the same run: the parse-and-evaluate stages alone (LineAssembler → adapter →
- *     parser → engine) fed the lines bpftrace printed during the live phase, as fast as they go. The
- *     ratio live/baseline says how much of the ceiling the live path reaches.
- * Figures are printed and written to bench/results/driver.json. Not a test: nothing passes or fails
- * on time; compare runs on the same machine (a busy machine lowers every figure).
+ *     parser → engine) fed the lines bpftrace printed during the first live phase, as fast as they go;
+ *   - RSS: a detector process (this file with --rss-child: the live pipeline as the detector runs it)
+ *     with 10,000 live threads of other processes in its thread table, half seeded from /proc at start
+ *     and half learned live from the driver.
+ * The load processes are small C programs when a C compiler is present (a Python loop cannot offer
+ * 100k syscalls/s), Python otherwise. Figures are printed and written to bench/results/driver.json.
+ * Not a test: nothing passes or fails on time; compare runs on the same machine.
  *
- *   sudo npm run bench:driver
+ *   sudo npm run bench:driver            (SAKER_BENCH_SECONDS=2 for a quick run while iterating)
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../common/package-info.js';
 import { Engine } from '../detector/engine/index.js';
 import { FIELD_TABLES } from '../detector/fields/index.js';
-import { BpftraceDriver, LineAssembler, LiveEventAdapter, livePreflight } from '../detector/sources/live/index.js';
-import { createContext, isRuleEvent, StateParser } from '../detector/sources/syscall/index.js';
+import { BpftraceDriver, LineAssembler, LiveEventAdapter, livePreflight, type LiveRecord } from '../detector/sources/live/index.js';
+import { createContext, isRuleEvent, StateParser, type SyscallContext } from '../detector/sources/syscall/index.js';
 import { seedFromProc } from '../detector/state/index.js';
 import { DEFAULT_SYSCALL_RULES } from '../detector/service.js';
 
-const PHASE_SECONDS = 8;
+const PHASE_SECONDS = Number(process.env.SAKER_BENCH_SECONDS ?? 8);
 // Lines kept from the first live phase for the baseline; bounded so the benchmark's memory is too.
 const MAX_KEPT_LINES = 1_500_000;
 const TARGET_EVENTS_PER_SECOND = 100_000;
+const RSS_THREADS = 10_000;
+const RSS_TARGET_MB = 150;
 
-/** A tight open/close loop; prints how many iterations it made (each is two syscalls). */
-const LOOP = `
-import os, time
-end = time.time() + ${PHASE_SECONDS}
-n = 0
-while True:
-    for _ in range(1000):
-        os.close(os.open('/etc/hostname', os.O_RDONLY))
-    n += 1000
-    if time.time() >= end:
-        break
-print(n)
+/** Paced open/close loop: `gen RATE SECONDS` makes RATE syscalls/s (0: as fast as it can); prints the count. */
+const GEN_C = `
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
+int main(int argc, char **argv) {
+  double rate = atof(argv[1]), seconds = atof(argv[2]), start = now();
+  long calls = 0;
+  for (;;) {
+    for (int i = 0; i < 100; i++) close(open("/etc/hostname", O_RDONLY));
+    calls += 200;
+    double t = now() - start;
+    if (t >= seconds) break;
+    double ahead = rate > 0 ? calls / rate - t : 0;
+    if (ahead > 0) { struct timespec d = { (time_t)ahead, (long)((ahead - (time_t)ahead) * 1e9) }; nanosleep(&d, 0); }
+  }
+  printf("%ld\\n", calls);
+  return 0;
+}
 `;
+
+const GEN_PY = `
+import os, sys, time
+rate, seconds = float(sys.argv[1]), float(sys.argv[2])
+start = time.time(); calls = 0
+while True:
+    for _ in range(100):
+        os.close(os.open('/etc/hostname', os.O_RDONLY))
+    calls += 200
+    t = time.time() - start
+    if t >= seconds: break
+    if rate > 0 and calls / rate > t: time.sleep(calls / rate - t)
+print(calls)
+`;
+
+/** `threads N`: starts N threads that block until stdin closes; prints "ready" once all run. */
+const THREADS_C = `
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+static void *wait_forever(void *arg) { (void)arg; pthread_mutex_lock(&m); for (;;) pthread_cond_wait(&c, &m); return 0; }
+int main(int argc, char **argv) {
+  int n = atoi(argv[1]);
+  pthread_attr_t attr; pthread_attr_init(&attr); pthread_attr_setstacksize(&attr, 64 * 1024);
+  for (int i = 0; i < n; i++) { pthread_t t; if (pthread_create(&t, &attr, wait_forever, 0) != 0) { perror("pthread_create"); return 1; } }
+  printf("ready\\n"); fflush(stdout);
+  char buf[1]; while (read(0, buf, 1) > 0) {}
+  return 0;
+}
+`;
+
+const THREADS_PY = `
+import sys, threading
+threading.stack_size(64 * 1024)
+stop = threading.Event()
+for _ in range(int(sys.argv[1])):
+    threading.Thread(target=stop.wait, daemon=True).start()
+print("ready", flush=True)
+sys.stdin.read()
+`;
+
+interface Tools {
+  kind: 'c' | 'python';
+  gen: (rate: number, seconds: number) => [string, string[]];
+  threads: (n: number) => [string, string[]];
+  cleanup: () => void;
+}
+
+/** Compiles the C load programs when a compiler is there; Python stand-ins otherwise. */
+function buildTools(): Tools {
+  const dir = mkdtempSync(join(tmpdir(), 'saker-bench-driver-'));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    writeFileSync(join(dir, 'gen.c'), GEN_C);
+    writeFileSync(join(dir, 'threads.c'), THREADS_C);
+    execFileSync('cc', ['-O2', '-o', join(dir, 'gen'), join(dir, 'gen.c')], { stdio: 'ignore' });
+    execFileSync('cc', ['-O2', '-pthread', '-o', join(dir, 'threads'), join(dir, 'threads.c')], { stdio: 'ignore' });
+    return { kind: 'c', gen: (rate, seconds) => [join(dir, 'gen'), [String(rate), String(seconds)]], threads: (n) => [join(dir, 'threads'), [String(n)]], cleanup };
+  } catch {
+    return { kind: 'python', gen: (rate, seconds) => ['python3', ['-c', GEN_PY, String(rate), String(seconds)]], threads: (n) => ['python3', ['-c', THREADS_PY, String(n)]], cleanup };
+  }
+}
 
 function loadEngine(): Engine {
   const engine = new Engine({ fieldTables: FIELD_TABLES, hostname: 'bench', ruleMatching: 'first' });
@@ -58,13 +145,38 @@ function syscallsFor(engine: Engine): string[] {
   return [...types];
 }
 
-async function loadGenerator(): Promise<number> {
-  const child = spawn('python3', ['-c', LOOP], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Runs one load process to its end; the syscalls it made. */
+async function runGenerator(tools: Tools, rate: number, seconds: number): Promise<number> {
+  const [command, args] = tools.gen(rate, seconds);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((resolve) => child.on('close', resolve));
-  return Number(out.trim()) * 2;
+  return Number(out.trim());
 }
+
+/** User+system CPU seconds of a process from /proc/<pid>/stat (fields 14 and 15, in clock ticks). */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** USER_HZ: what /proc reports CPU times in; 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS = 100;
+
+const ownCpuSeconds = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
+
+const round2 = (n: number): number => Number(n.toFixed(2));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface PhaseResult {
   generators: number;
@@ -74,18 +186,23 @@ interface PhaseResult {
   kernelDrops: number;
   dropRate: number;
   alerts: number;
+  /** CPU seconds bpftrace (its userspace side: reading the ring buffers, formatting) used in the phase. */
+  bpftraceCpuSeconds: number;
+  /** CPU seconds this process (reading, parse, adapt, state, rules) used in the phase. */
+  detectorCpuSeconds: number;
+  bpftraceCpuSecondsPerMillionRecords: number;
+  detectorCpuSecondsPerMillionRecords: number;
 }
 
 /** A live pipeline: records flow through adapter, parser and engine as in the detector. */
-function pipeline(engine: Engine) {
-  const ctx = createContext();
-  seedFromProc(ctx);
+function pipeline(engine: Engine, ctx: SyscallContext = createContext()) {
   const parser = new StateParser(ctx);
   const adapter = new LiveEventAdapter(ctx);
   const counts = { records: 0, ruleEvents: 0, alerts: 0, errors: 0 };
   return {
     counts,
-    take(record: Parameters<LiveEventAdapter['adapt']>[0]) {
+    ctx,
+    take(record: LiveRecord) {
       counts.records++;
       try {
         for (const event of adapter.adapt(record)) {
@@ -101,27 +218,43 @@ function pipeline(engine: Engine) {
   };
 }
 
-async function livePhases(engine: Engine): Promise<{ phases: PhaseResult[]; lines: string[] }> {
-  const lines: string[] = [];
-  let keep = false;
-  const driver = new BpftraceDriver({ syscalls: syscallsFor(engine), onLine: (line) => keep && lines.length < MAX_KEPT_LINES && lines.push(line) });
-  const live = pipeline(engine);
+/** Starts the driver and a pipeline on its records; resolves once the probes see events. */
+async function startLive(engine: Engine, ctx: SyscallContext, onLine?: (line: string) => void) {
+  const driver = new BpftraceDriver({ syscalls: syscallsFor(engine), ...(onLine ? { onLine } : {}) });
+  const live = pipeline(engine, ctx);
   const pump = (async () => {
-    for await (const record of driver.records()) live.take(record);
+    for await (const batch of driver.batches()) for (const record of batch) live.take(record);
   })();
   await Promise.race([driver.ready, pump.then(() => Promise.reject(new Error('bpftrace stopped before it was ready')))]);
+  return { driver, live, pump };
+}
+
+async function livePhases(engine: Engine, tools: Tools): Promise<{ phases: PhaseResult[]; lines: string[]; mark: string }> {
+  const lines: string[] = [];
+  let keep = false;
+  const ctx = createContext();
+  seedFromProc(ctx);
+  const { driver, live, pump } = await startLive(engine, ctx, (line) => keep && lines.length < MAX_KEPT_LINES && lines.push(line));
   const phases: PhaseResult[] = [];
   for (const generators of [1, 2]) {
-    const before = { ...live.counts, lost: driver.stats.lost };
+    const before = { ...live.counts, lost: driver.stats.lost, bpftraceCpu: cpuSecondsOf(driver.pid), ownCpu: ownCpuSeconds() };
     keep = generators === 1;
     const start = process.hrtime.bigint();
-    const offered = (await Promise.all(Array.from({ length: generators }, () => loadGenerator()))).reduce((a, b) => a + b, 0);
-    // Let the pipeline catch up with what bpftrace already printed for this phase.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const offered = (await Promise.all(Array.from({ length: generators }, () => runGenerator(tools, TARGET_EVENTS_PER_SECOND, PHASE_SECONDS)))).reduce((a, b) => a + b, 0);
+    // Let the pipeline catch up with what bpftrace already printed: until no record came for 300 ms.
+    let last = { records: live.counts.records, at: process.hrtime.bigint() };
+    for (let waited = 0; waited < 15_000; waited += 100) {
+      await sleep(100);
+      if (live.counts.records !== last.records) last = { records: live.counts.records, at: process.hrtime.bigint() };
+      else if (Number(process.hrtime.bigint() - last.at) > 300e6) break;
+    }
     keep = false;
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const seconds = Math.max(PHASE_SECONDS, Number(last.at - start) / 1e9);
     const records = live.counts.records - before.records;
     const lost = driver.stats.lost - before.lost;
+    const bpftraceCpu = cpuSecondsOf(driver.pid) - before.bpftraceCpu;
+    const ownCpu = ownCpuSeconds() - before.ownCpu;
+    const perMillion = (cpu: number) => round2((cpu / Math.max(1, records)) * 1e6);
     phases.push({
       generators,
       offeredSyscallsPerSecond: Math.round(offered / PHASE_SECONDS),
@@ -130,11 +263,15 @@ async function livePhases(engine: Engine): Promise<{ phases: PhaseResult[]; line
       kernelDrops: lost,
       dropRate: Number((lost / Math.max(1, lost + records)).toFixed(4)),
       alerts: live.counts.alerts - before.alerts,
+      bpftraceCpuSeconds: round2(bpftraceCpu),
+      detectorCpuSeconds: round2(ownCpu),
+      bpftraceCpuSecondsPerMillionRecords: perMillion(bpftraceCpu),
+      detectorCpuSecondsPerMillionRecords: perMillion(ownCpu),
     });
   }
   driver.stop();
   await pump;
-  return { phases, lines };
+  return { phases, lines, mark: driver.mark };
 }
 
 const BASELINE_ROUNDS = 3;
@@ -143,11 +280,13 @@ const BASELINE_ROUNDS = 3;
  * The parse-and-evaluate stages alone, over lines bpftrace printed: the ceiling of the JS path. Best of
  * a few rounds, each with fresh state, so the figure is not the JIT's warm-up.
  */
-function baseline(engine: Engine, lines: readonly string[]): { lines: number; recordsPerSecond: number; ruleEventsPerSecond: number } {
+function baseline(engine: Engine, lines: readonly string[], mark: string): { lines: number; recordsPerSecond: number; ruleEventsPerSecond: number } {
   let best = { lines: lines.length, recordsPerSecond: 0, ruleEventsPerSecond: 0 };
   for (let round = 0; round < BASELINE_ROUNDS; round++) {
-    const assembler = new LineAssembler();
-    const stages = pipeline(engine);
+    const assembler = new LineAssembler(mark);
+    const ctx = createContext();
+    seedFromProc(ctx);
+    const stages = pipeline(engine, ctx);
     const start = process.hrtime.bigint();
     for (const line of lines) {
       const record = assembler.push(line);
@@ -160,28 +299,168 @@ function baseline(engine: Engine, lines: readonly string[]): { lines: number; re
   return best;
 }
 
+interface RssResult {
+  threadsInTable: number;
+  seededThreads: number;
+  learnedLiveThreads: number;
+  rssMB: number;
+  heapUsedMB: number;
+  rssBeforeThreadsMB: number;
+  loadProcesses: string;
+}
+
+/** Starts a process holding `n` threads; resolves with it once all of them run. */
+async function holdThreads(tools: Tools, n: number): Promise<ChildProcess> {
+  const [command, args] = tools.threads(n);
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ready = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const first = await ready.next();
+  if (first.value !== 'ready') throw new Error(`the thread holder did not start ${n} threads`);
+  return child;
+}
+
+/**
+ * RSS with RSS_THREADS live threads in the table: a holder process with half of them runs before the
+ * detector child starts (seeded from /proc), the other half starts once its driver runs (learned from
+ * the fork records). The child reports when its table holds them all.
+ */
+async function rssPhase(tools: Tools): Promise<RssResult> {
+  // The child runs as compiled JavaScript, as the detector does: under tsx, transpiling in-process
+  // roughly doubles a process's RSS. Bundled next to package.json so Saker finds its rules.
+  const dir = mkdtempSync(join(PACKAGE_ROOT, '.bench-driver-'));
+  const script = join(dir, 'rss-child.mjs');
+  try {
+    const { build } = await import('esbuild');
+    await build({ entryPoints: [fileURLToPath(import.meta.url)], outfile: script, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+    return await measureRss(tools, script);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureRss(tools: Tools, script: string): Promise<RssResult> {
+  const half = RSS_THREADS / 2;
+  const seeded = await holdThreads(tools, half);
+  const child = spawn(process.execPath, [script, '--rss-child'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const replies = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async (): Promise<Record<string, number>> => {
+    const line = await replies.next();
+    if (line.done) throw new Error('the RSS child stopped');
+    return JSON.parse(line.value as string) as Record<string, number>;
+  };
+  let learned: ChildProcess | undefined;
+  try {
+    const ready = await next();
+    learned = await holdThreads(tools, half);
+    child.stdin!.write(`${JSON.stringify({ pids: [seeded.pid, learned.pid], expected: RSS_THREADS })}\n`);
+    const result = await next();
+    return {
+      threadsInTable: result.threads ?? 0,
+      seededThreads: result.seeded ?? 0,
+      learnedLiveThreads: result.learned ?? 0,
+      rssMB: round2((result.rss ?? 0) / 2 ** 20),
+      heapUsedMB: round2((result.heapUsed ?? 0) / 2 ** 20),
+      rssBeforeThreadsMB: round2((ready.rss ?? 0) / 2 ** 20),
+      loadProcesses: tools.kind,
+    };
+  } finally {
+    child.stdin!.end();
+    seeded.stdin!.end();
+    learned?.stdin!.end();
+    await new Promise((resolve) => child.on('close', resolve));
+  }
+}
+
+/**
+ * The RSS child: the detector's live pipeline (seeded table, driver, adapter, parser, engine) and
+ * nothing else. Reports its RSS once started, then, when told the holder pids, once its table holds
+ * `expected` of their threads (counting those seeded and those learned live).
+ */
+async function rssChild(): Promise<void> {
+  const engine = loadEngine();
+  const ctx = createContext();
+  seedFromProc(ctx);
+  const seededTids = new Set([...ctx.threads.values()].map((t) => t.tid));
+  const { driver, pump } = await startLive(engine, ctx);
+  process.stdout.write(`${JSON.stringify({ rss: process.memoryUsage().rss })}\n`);
+  const request = await createInterface({ input: process.stdin })[Symbol.asyncIterator]().next();
+  const { pids, expected } = JSON.parse(request.value as string) as { pids: number[]; expected: number };
+  const holders = new Set(pids);
+  const count = () => {
+    let seeded = 0;
+    let learned = 0;
+    for (const t of ctx.threads.values()) {
+      if (!holders.has(t.pid) || t.tid === t.pid) continue;
+      if (seededTids.has(t.tid)) seeded++;
+      else learned++;
+    }
+    return { seeded, learned };
+  };
+  let counts = count();
+  for (let waited = 0; counts.seeded + counts.learned < expected && waited < 60_000; waited += 250) {
+    await sleep(250);
+    counts = count();
+  }
+  // Let the collector settle what the start-up left behind before reading RSS.
+  await sleep(2_000);
+  const memory = process.memoryUsage();
+  process.stdout.write(`${JSON.stringify({ threads: ctx.threads.size, seeded: counts.seeded, learned: counts.learned, rss: memory.rss, heapUsed: memory.heapUsed })}\n`);
+  driver.stop();
+  await pump;
+}
+
 async function main(): Promise<void> {
   const problems = livePreflight();
   if (problems.length > 0) throw new Error(`the live driver cannot run here: ${problems.map((p) => p.message).join('; ')}`);
   const engine = loadEngine();
-  // The load one loop process makes with nothing traced: how much the probes slow the traced program.
-  const untraced = Math.round((await loadGenerator()) / PHASE_SECONDS);
-  const { phases, lines } = await livePhases(engine);
-  const base = baseline(engine, lines);
-  const [single, double] = phases;
-  const row = (name: string, p: PhaseResult | undefined) =>
-    `${name.padEnd(34)} offered ${String(p?.offeredSyscallsPerSecond).padStart(8)} syscalls/s   processed ${String(p?.ruleEventsPerSecond).padStart(8)} events/s   kernel drops ${p?.kernelDrops} (${((p?.dropRate ?? 0) * 100).toFixed(2)}%)`;
-  console.log(`live driver benchmark, Saker's rules, ${PHASE_SECONDS}s per phase`);
-  console.log(`${'untraced, 1 load process'.padEnd(34)} offered ${String(untraced).padStart(8)} syscalls/s`);
-  console.log(row('live, 1 load process', single));
-  console.log(row('live, 2 load processes (2x)', double));
-  console.log(`${'baseline: parse+evaluate alone'.padEnd(34)} ${base.lines} lines replayed: ${base.ruleEventsPerSecond} events/s (${base.recordsPerSecond} records/s)`);
-  console.log(`live / baseline: ${((single?.ruleEventsPerSecond ?? 0) / Math.max(1, base.ruleEventsPerSecond)).toFixed(2)}; target ${TARGET_EVENTS_PER_SECOND} events/s`);
-  mkdirSync(new URL('results/', import.meta.url), { recursive: true });
-  writeFileSync(
-    new URL('results/driver.json', import.meta.url),
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, phaseSeconds: PHASE_SECONDS, untracedSyscallsPerSecond: untraced, live: phases, baselineParseAndEvaluate: base, targetEventsPerSecond: TARGET_EVENTS_PER_SECOND }, null, 2)}\n`,
-  );
+  const tools = buildTools();
+  try {
+    // Other work on the machine lowers every figure; the load average says how busy it was.
+    const loadStart = loadavg()[0] ?? 0;
+    // The most one load process makes with nothing traced, for scale.
+    const untraced = Math.round((await runGenerator(tools, 0, 2)) / 2);
+    const { phases, lines, mark } = await livePhases(engine, tools);
+    const base = baseline(engine, lines, mark);
+    const rss = await rssPhase(tools);
+    const [single, double] = phases;
+    const row = (name: string, p: PhaseResult | undefined) =>
+      `${name.padEnd(34)} offered ${String(p?.offeredSyscallsPerSecond).padStart(8)} syscalls/s   processed ${String(p?.ruleEventsPerSecond).padStart(8)} events/s   kernel drops ${p?.kernelDrops} (${((p?.dropRate ?? 0) * 100).toFixed(2)}%)\n` +
+      `${''.padEnd(34)} CPU s: bpftrace ${p?.bpftraceCpuSeconds} (${p?.bpftraceCpuSecondsPerMillionRecords} per million records), detector ${p?.detectorCpuSeconds} (${p?.detectorCpuSecondsPerMillionRecords} per million)`;
+    console.log(`live driver benchmark, Saker's rules, ${PHASE_SECONDS}s per phase, ${tools.kind} load processes`);
+    console.log(`${'untraced, 1 load process, unpaced'.padEnd(34)} offered ${String(untraced).padStart(8)} syscalls/s`);
+    console.log(row('live, 1 load process', single));
+    console.log(row('live, 2 load processes (2x)', double));
+    console.log(`${'baseline: parse+evaluate alone'.padEnd(34)} ${base.lines} lines replayed: ${base.ruleEventsPerSecond} events/s (${base.recordsPerSecond} records/s)`);
+    console.log(`live / baseline: ${((single?.ruleEventsPerSecond ?? 0) / Math.max(1, base.ruleEventsPerSecond)).toFixed(2)}; target ${TARGET_EVENTS_PER_SECOND} events/s`);
+    console.log(
+      `RSS with ${rss.threadsInTable} threads in the table (${rss.seededThreads} seeded + ${rss.learnedLiveThreads} learned live of the ${RSS_THREADS} held): ${rss.rssMB} MB (heap ${rss.heapUsedMB} MB; ${rss.rssBeforeThreadsMB} MB before); target ${RSS_TARGET_MB} MB`,
+    );
+    const loadEnd = loadavg()[0] ?? 0;
+    console.log(`load average (1 min): ${loadStart.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end`);
+    mkdirSync(new URL('results/', import.meta.url), { recursive: true });
+    writeFileSync(
+      new URL('results/driver.json', import.meta.url),
+      `${JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          node: process.version,
+          loadAverage1m: { start: round2(loadStart), end: round2(loadEnd) },
+          phaseSeconds: PHASE_SECONDS,
+          loadProcesses: tools.kind,
+          untracedSyscallsPerSecond: untraced,
+          live: phases,
+          baselineParseAndEvaluate: base,
+          rssWithThreads: rss,
+          targetEventsPerSecond: TARGET_EVENTS_PER_SECOND,
+          targetRssMB: RSS_TARGET_MB,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } finally {
+    tools.cleanup();
+  }
 }
 
-await main();
+await (process.argv.includes('--rss-child') ? rssChild() : main());

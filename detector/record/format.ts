@@ -7,9 +7,10 @@
  *   {"t":"thread", "thread":{…}}
  *       the thread table as seeded from /proc before the first record (one line per thread; threads
  *       of a process after the first carry `"fds":null` and share the first one's fd table).
- *   {"t":"syscall", "syscall":"openat", "tid":…, "pid":…, "ppid":…, "uid":…, "gid":…, "loginuid":…,
- *    "ret":…, "ktime":"<ns>", "comm":"…", "args":[[index, value], …], "exec":{"path":…,"argv":[…]}?, "host":{…}?}
- *   {"t":"fork", "parentTid":…, "childTid":…, "ktime":"<ns>", "comm":"…", "host":{…}?}
+ *   {"t":"syscall", "syscall":"openat", "tid":…, "pid":…, "ppid":…?, "uid":…?, "gid":…?, "loginuid":…?,
+ *    "ret":…, "ktime":"<ns>", "comm":"…"?, "args":[[index, value], …], "exec":{"path":…,"argv":[…]}?, "host":{…}?}
+ *       (ppid, uid, gid, loginuid and comm only on exec calls)
+ *   {"t":"fork", "parentTid":…, "childTid":…, "ktime":"<ns>", "comm":"…", "thread":true|false?, "host":{…}?}
  *   {"t":"exit", "tid":…, "pid":…, "ktime":"<ns>"}
  *       one line per live record, in the order the detector processed them. `args` values are numbers,
  *       strings or socket addresses ({"family":"inet","ip":…,"port":…}, {"family":"unix","path":…},
@@ -146,18 +147,27 @@ const RECORD_DECODERS: Readonly<Record<string, (o: Json) => LiveRecord>> = {
       syscall: str(o, 'syscall'),
       tid: num(o, 'tid'),
       pid: num(o, 'pid'),
-      ppid: num(o, 'ppid'),
-      uid: num(o, 'uid'),
-      gid: num(o, 'gid'),
-      loginuid: num(o, 'loginuid'),
+      // Only exec records describe the process (ppid, credentials, comm); other syscalls leave them out.
+      ...(o.ppid !== undefined ? { ppid: num(o, 'ppid') } : {}),
+      ...(o.uid !== undefined ? { uid: num(o, 'uid') } : {}),
+      ...(o.gid !== undefined ? { gid: num(o, 'gid') } : {}),
+      ...(o.loginuid !== undefined ? { loginuid: num(o, 'loginuid') } : {}),
       ret: num(o, 'ret'),
       ktime: ns(o, 'ktime'),
-      comm: str(o, 'comm'),
+      ...(o.comm !== undefined ? { comm: str(o, 'comm') } : {}),
       args: map,
       ...(exec ? { exec: { path: str(exec, 'path'), argv: argv as string[] } } : {}),
     };
   },
-  fork: (o) => ({ kind: 'fork', parentTid: num(o, 'parentTid'), childTid: num(o, 'childTid'), ktime: ns(o, 'ktime'), comm: str(o, 'comm') }),
+  fork: (o) => ({
+    kind: 'fork',
+    parentTid: num(o, 'parentTid'),
+    childTid: num(o, 'childTid'),
+    ktime: ns(o, 'ktime'),
+    comm: str(o, 'comm'),
+    // Whether the child is a thread (from its clone flags); older recordings answer from /proc instead.
+    ...(typeof o.thread === 'boolean' ? { thread: o.thread } : {}),
+  }),
   exit: (o) => ({ kind: 'exit', tid: num(o, 'tid'), pid: num(o, 'pid'), ktime: ns(o, 'ktime') }),
 };
 

@@ -36,8 +36,11 @@ export class LiveAdapterError extends Error {
 }
 
 // Syscalls this libscap table files under another event: accept4 is `accept` there, and its driver
-// reported dup2 and dup3 as `dup` of their old fd (so the duplicated fd is still tracked).
-const LAYOUT_ALIASES: Readonly<Record<string, string>> = { accept4: 'accept', dup2: 'dup', dup3: 'dup' };
+// reported dup2 and dup3 as `dup` of their old fd (so the duplicated fd is still tracked). setreuid and
+// setregid have events of their own only in newer drivers, whose numbers this table does not hold:
+// they take setresuid's and setresgid's layout (the saved id left unchanged) but keep their name.
+const LAYOUT_ALIASES: Readonly<Record<string, string>> = { accept4: 'accept', dup2: 'dup', dup3: 'dup', setreuid: 'setresuid', setregid: 'setresgid' };
+const KEEPS_OWN_TYPE: ReadonlySet<string> = new Set(['setreuid', 'setregid']);
 const ARG_ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = { dup2: { oldfd: 'fd' }, dup3: { oldfd: 'fd' } };
 
 /** Per syscall name: the exit layout with the most parameters (the newest driver's), and its enter. */
@@ -54,6 +57,33 @@ function richestLayouts(): Map<string, { exit: EventLayout; enter?: EventLayout 
 }
 
 const LAYOUTS = richestLayouts();
+
+/**
+ * For syscalls whose probe has only plain arguments (no socket address, no exec details): where each
+ * layout parameter comes from, worked out once instead of per event. `exitArgs[i]`/`enterArgs[i]` is
+ * the probe argument index for parameter i; `enterOnly` lists the arguments only the enter layout holds.
+ */
+interface PlainPlan {
+  layouts: { exit: EventLayout; enter?: EventLayout };
+  type: string;
+  exitArgs: (number | undefined)[];
+  enterArgs: (number | undefined)[];
+  enterOnly: number[];
+}
+
+const PLAIN_PLANS: ReadonlyMap<string, PlainPlan> = new Map(
+  [...PROBES_BY_NAME.values()].flatMap((probe): [string, PlainPlan][] => {
+    const layouts = LAYOUTS.get(LAYOUT_ALIASES[probe.name] ?? probe.name);
+    if (!layouts || probe.execArgs || probe.exitSockaddr || probe.args.some((a) => a.kind === 'sockaddr')) return [];
+    const argIndex = new Map(probe.args.map((a, i) => [ARG_ALIASES[probe.name]?.[a.name] ?? a.name, i]));
+    const indexes = (layout: EventLayout | undefined) => (layout?.params ?? []).map((p) => argIndex.get(p.name));
+    const exitArgs = indexes(layouts.exit);
+    exitArgs[0] = undefined;
+    const enterOnly = [...argIndex].filter(([name]) => !layouts.exit.paramIndex.has(name)).map(([, i]) => i);
+    const type = KEEPS_OWN_TYPE.has(probe.name) ? probe.name : layouts.exit.name;
+    return [[probe.name, { layouts, type, exitArgs, enterArgs: indexes(layouts.enter), enterOnly }]];
+  }),
+);
 const GENERIC_EXIT = EVENT_LAYOUTS[1];
 const PROCEXIT = EVENT_LAYOUTS.filter((l) => l.name === 'procexit').reduce((a, b) => (b.params.length > a.params.length ? b : a));
 
@@ -157,6 +187,8 @@ export class LiveEventAdapter {
   }
 
   private syscall(r: LiveSyscall): SyscallEvent[] {
+    const plan = PLAIN_PLANS.get(r.syscall);
+    if (plan) return this.plain(r, plan);
     const probe = PROBES_BY_NAME.get(r.syscall);
     const layouts = LAYOUTS.get(LAYOUT_ALIASES[r.syscall] ?? r.syscall);
     if (!layouts) return [this.generic(r)];
@@ -168,6 +200,7 @@ export class LiveEventAdapter {
     });
     const peer = probe?.exitSockaddr ? r.args.get(probe.args.length) : undefined;
     const exit = layouts.exit;
+    const type = KEEPS_OWN_TYPE.has(r.syscall) ? r.syscall : exit.name;
     const special = { ...this.derived(r, byName, peer), ...(r.exec ? this.execParams(r) : {}) };
     const params = exit.params.map((p, i): ParamValue => {
       if (i === 0) return r.ret;
@@ -187,10 +220,28 @@ export class LiveEventAdapter {
         if (byName.has(p.name)) return convert(p, byName.get(p.name));
         return special[p.name] ?? null;
       });
-      out.push(this.event(r.tid, r.ktime, enter, enterParams));
+      out.push(this.event(r.tid, r.ktime, enter, enterParams, type));
     }
-    out.push(this.event(r.tid, r.ktime, exit, params));
+    out.push(this.event(r.tid, r.ktime, exit, params, type));
     return out;
+  }
+
+  /** A syscall whose parameters are its probe's arguments as they are (see PLAIN_PLANS). */
+  private plain(r: LiveSyscall, plan: PlainPlan): SyscallEvent[] {
+    const { exit, enter } = plan.layouts;
+    const params: ParamValue[] = new Array(exit.params.length);
+    params[0] = r.ret;
+    for (let i = 1; i < params.length; i++) {
+      const index = plan.exitArgs[i];
+      params[i] = index === undefined ? null : convert(exit.params[i] as ParamLayout, r.args.get(index));
+    }
+    // Old layouts keep some arguments only in the enter event; the parser reads them from there.
+    if (!enter || !plan.enterOnly.some((index) => r.args.has(index))) return [this.event(r.tid, r.ktime, exit, params, plan.type)];
+    const enterParams = enter.params.map((p, i): ParamValue => {
+      const index = plan.enterArgs[i];
+      return index === undefined ? null : convert(p, r.args.get(index));
+    });
+    return [this.event(r.tid, r.ktime, enter, enterParams, plan.type), this.event(r.tid, r.ktime, exit, params, plan.type)];
   }
 
   /** Parameters no probe argument holds as such: connection tuples, built from addresses. */
@@ -222,16 +273,16 @@ export class LiveEventAdapter {
       args: nulJoined(argv.slice(1)),
       tid: r.tid,
       pid: r.pid,
-      ptid: r.ppid,
+      ptid: r.ppid ?? null,
       cwd: proc.cwd ?? null,
-      comm: r.comm,
+      comm: r.comm ?? null,
       cgroups: proc.cgroups ? nulJoined(proc.cgroups.map(([k, v]) => `${k}=${v}`)) : null,
       env: proc.env ? nulJoined(proc.env) : null,
       tty: proc.tty ?? null,
       pgid: proc.pgid ?? null,
-      loginuid: r.loginuid | 0,
-      uid: r.uid,
-      gid: r.gid,
+      loginuid: r.loginuid === undefined ? null : r.loginuid | 0,
+      uid: r.uid ?? null,
+      gid: r.gid ?? null,
       trusted_exepath: r.exec?.path ?? null,
       flags: 0,
     };
@@ -253,10 +304,11 @@ export class LiveEventAdapter {
     if (known && !known.incomplete) return [];
     const parent: ThreadInfo | undefined = this.ctx.threads.get(r.parentTid);
     const main = parent ? this.ctx.threads.mainThread(parent) : undefined;
-    const tgid = this.host.tgid(r.childTid);
-    // A child whose /proc entry is already gone is taken for a process: fork is far more common than
-    // a thread that exits before we look, and a process is the safer guess for proc.* fields.
-    const isThread = tgid !== undefined && tgid !== r.childTid;
+    // The driver says from the clone flags; a recording made before it did asks /proc (or its
+    // answers). A child whose /proc entry is already gone is taken for a process: fork is far more
+    // common than a thread that exits before we look, and a process is the safer guess for proc.*.
+    const tgid = r.thread === false ? undefined : r.thread && parent ? parent.pid : this.host.tgid(r.childTid);
+    const isThread = r.thread ?? (tgid !== undefined && tgid !== r.childTid);
     const values: Record<string, ParamValue> = {
       res: 0,
       exe: parent?.exe ?? null,

@@ -1,6 +1,7 @@
 import { CHUNK_BYTES, MAX_STRING_CHUNKS, STRING_LIMIT, TRUNCATION_MARK } from './limits.js';
-import { NUMERIC_KINDS, PROBES_BY_NAME, type ArgKind } from './probes.js';
+import { PROBES_BY_NAME, type ArgKind, type SyscallProbe } from './probes.js';
 import type { LiveRecord, LiveSockAddr, LiveSyscall } from './records.js';
+import { headerLayout, RECORD_START, type HeaderLayout } from './wire.js';
 
 /** Counters for what could not be used; every skip is counted, none is silent. */
 export interface LineStats {
@@ -14,18 +15,22 @@ export interface LineStats {
   truncated: number;
 }
 
+/** What a thread printed before its header line. */
 interface Pending {
-  args: Map<number, number | string | LiveSockAddr>;
-  /** Per string argument: chunks read so far while each was full; absent once one was not. */
-  fullChunks?: Map<number, number>;
+  /** Per string argument: its chunks by number (0 is the first read). */
+  chunks?: Map<number, string[]>;
+  addrs?: Map<number, LiveSockAddr>;
   execPath?: string;
   argv?: string[];
 }
 
 /** bpftrace prints every number as a 64-bit value; narrow each to its declared width and sign. */
-const NARROW: Partial<Record<ArgKind, (value: number) => number>> = {
+const NARROW: Record<ArgKind, (value: number) => number> = {
   int: (value) => value | 0,
   uint: (value) => value >>> 0,
+  long: (value) => value,
+  str: (value) => value,
+  sockaddr: (value) => value,
 };
 
 const SOCKET_FAMILIES: ReadonlyMap<number, 'inet' | 'inet6' | 'unix'> = new Map([
@@ -34,21 +39,39 @@ const SOCKET_FAMILIES: ReadonlyMap<number, 'inet' | 'inet6' | 'unix'> = new Map(
   [1, 'unix'],
 ]);
 
+/** clone(2)'s flag for a new thread of the caller's process. */
+const CLONE_THREAD = 0x10000;
+
+/** A record longer than this never ended: the largest real one (a padding line) is about 4 KiB. */
+const MAX_RECORD_CHARS = 64 * 1024;
+
 /**
  * Whether a chunk filled its read. Bytes that are not UTF-8 reach us as U+FFFD, which may stand for
  * fewer bytes than it takes; a chunk ending in one counts as full when it is within a character of it.
  */
 function isFullChunk(text: string): boolean {
+  // A UTF-16 unit stands for at most 3 bytes read (a 4-byte character takes two units), so a text this
+  // short cannot be full: most paths are decided without measuring their bytes.
+  if (text.length < CHUNK_BYTES / 4) return false;
   const bytes = Buffer.byteLength(text);
   return bytes >= CHUNK_BYTES || (text.endsWith('\uFFFD') && bytes >= CHUNK_BYTES - 3);
 }
 
-/** How `bpftrace -f json` starts a printf line. */
-const PRINTF_PREFIX = '{"type": "printf", "data": "';
+/** Per probe: how its header line reads, and how many space-separated fields precede its string. */
+interface HeaderShape {
+  probe: SyscallProbe;
+  layout: HeaderLayout;
+  /** Numbers after the syscall name: tid pid ret ktime, [ppid uid gid loginuid], the int arguments. */
+  numbers: number;
+  trailing: boolean;
+}
 
-/** Per probe: the indexes of its numeric arguments, printed on the header line in this order. */
-const NUMERIC_ARGS: ReadonlyMap<string, readonly number[]> = new Map(
-  [...PROBES_BY_NAME.values()].map((probe) => [probe.name, probe.args.flatMap((arg, i) => (NUMERIC_KINDS.has(arg.kind) ? [i] : []))]),
+const HEADER_SHAPES: ReadonlyMap<string, HeaderShape> = new Map(
+  [...PROBES_BY_NAME.values()].map((probe) => {
+    const layout = headerLayout(probe);
+    const shape: HeaderShape = { probe, layout, numbers: 4 + (layout.process ? 4 : 0) + layout.numbers.length, trailing: layout.process || layout.inlineString !== undefined };
+    return [probe.name, shape];
+  }),
 );
 
 /** Splits `text` at the first `count` spaces; the last part keeps any further spaces. */
@@ -92,43 +115,61 @@ export function decodeArgs(rendered: string): string[] {
   return argv;
 }
 
+/** bpftrace's own messages on its output, and what each one updates. */
+const MESSAGES: readonly [RegExp, (stats: LineStats, count: number) => void][] = [
+  [/^Lost (\d+) events$/, (stats, count) => (stats.lost += count)],
+  [/^Attaching (\d+) probes?\.\.\.$/, (stats, count) => (stats.attachedProbes = count)],
+];
+
 /**
- * Turns bpftrace's JSON output lines into records. String arguments, socket addresses and exec
- * details arrive as separate lines before their syscall's header line; they are held per thread
- * until it arrives.
+ * Turns the bpftrace program's output lines (wire.ts) into records. String arguments, socket
+ * addresses and exec details of most syscalls arrive as separate lines before their header line;
+ * they are held per thread until it arrives.
  */
 export class LineAssembler {
   readonly stats: LineStats = { lines: 0, malformed: 0, lost: 0, attachedProbes: 0, truncated: 0 };
   private readonly pending = new Map<number, Pending>();
+  /** The lines so far of a record that has not reached its end mark (a string held a newline). */
+  private partial: string | undefined;
 
-  /** Feeds one line of `bpftrace -f json` output; returns the record it completes, if any. */
+  /** @param mark the end-of-record mark the program was generated with */
+  constructor(private readonly mark: string) {}
+
+  /** Feeds one output line, without its newline; returns the record it completes, if any. */
   push(line: string): LiveRecord | undefined {
     this.stats.lines++;
-    // Most lines are a printf with nothing escaped: their text is the bytes between the quotes.
-    if (line.startsWith(PRINTF_PREFIX) && line.endsWith('"}') && !line.includes('\\')) {
-      const record = this.parse(line.slice(PRINTF_PREFIX.length, -2));
-      if (record === null) this.stats.malformed++;
-      return record ?? undefined;
+    let text = line;
+    if (this.partial !== undefined) {
+      text = `${this.partial}\n${line}`;
+      this.partial = undefined;
+      if (!line.endsWith(this.mark)) return this.hold(text);
+    } else if (!line.endsWith(this.mark)) {
+      return RECORD_START.test(line) ? this.hold(line) : this.message(line);
     }
-    let message: { type?: unknown; data?: unknown };
-    try {
-      message = JSON.parse(line) as { type?: unknown; data?: unknown };
-    } catch {
-      this.stats.malformed++;
-      return undefined;
-    }
-    if (message.type === 'lost_events') {
-      this.stats.lost += Number((message.data as { events?: unknown } | undefined)?.events ?? 0);
-      return undefined;
-    }
-    if (message.type === 'attached_probes') {
-      this.stats.attachedProbes = Number((message.data as { probes?: unknown } | undefined)?.probes ?? 0);
-      return undefined;
-    }
-    if (message.type !== 'printf' || typeof message.data !== 'string') return undefined;
-    const record = this.parse(message.data);
+    const record = this.parse(text.slice(0, text.length - this.mark.length));
     if (record === null) this.stats.malformed++;
     return record ?? undefined;
+  }
+
+  /** Keeps the start of a record that goes on on the next line, within bounds. */
+  private hold(text: string): undefined {
+    if (text.length > MAX_RECORD_CHARS) this.stats.malformed++;
+    else this.partial = text;
+    return undefined;
+  }
+
+  /** A line outside any record: one of bpftrace's messages. */
+  private message(line: string): undefined {
+    if (line === '') return undefined;
+    for (const [pattern, apply] of MESSAGES) {
+      const m = pattern.exec(line);
+      if (m) {
+        apply(this.stats, Number(m[1]));
+        return undefined;
+      }
+    }
+    this.stats.malformed++;
+    return undefined;
   }
 
   /** The text, with TRUNCATION_MARK and counted when it was cut. */
@@ -146,36 +187,51 @@ export class LineAssembler {
   private pendingFor(tid: number): Pending {
     let entry = this.pending.get(tid);
     if (!entry) {
-      entry = { args: new Map() };
+      entry = {};
       this.pending.set(tid, entry);
     }
     return entry;
   }
 
-  /** Parses one printed line: a record, undefined for a partial line, null when malformed. */
+  private setChunk(tid: number, index: number, chunk: number, text: string): void {
+    const chunks = (this.pendingFor(tid).chunks ??= new Map());
+    let list = chunks.get(index);
+    if (!list) chunks.set(index, (list = []));
+    list[chunk] = text;
+  }
+
+  /**
+   * A string from its chunks: each chunk continues the string only when the one before it was full
+   * (others were read past a shorter string's end); one still full after the last chunk was cut.
+   */
+  private assemble(chunks: readonly (string | undefined)[]): string {
+    let text = chunks[0] ?? '';
+    let full = isFullChunk(text);
+    let k = 1;
+    for (; full && k < MAX_STRING_CHUNKS; k++) {
+      const next = chunks[k];
+      if (next === undefined) return text;
+      text += next;
+      full = isFullChunk(next);
+    }
+    return this.marked(text, full && k >= MAX_STRING_CHUNKS);
+  }
+
+  /** Parses one printed record: a record, undefined for a partial one, null when malformed. */
   private parse(data: string): LiveRecord | undefined | null {
     switch (data[0]) {
+      case 'H':
+        return this.header(data);
       case 'S': {
         const parts = splitHead(data, 3);
         if (!parts) return null;
-        const entry = this.pendingFor(Number(parts[1]));
-        const text = parts[3] as string;
-        entry.args.set(Number(parts[2]), text);
-        if (isFullChunk(text)) (entry.fullChunks ??= new Map()).set(Number(parts[2]), 1);
+        this.setChunk(Number(parts[1]), Number(parts[2]), 0, parts[3] as string);
         return undefined;
       }
       case 'C': {
         const parts = splitHead(data, 4);
         if (!parts) return null;
-        const entry = this.pendingFor(Number(parts[1]));
-        const index = Number(parts[2]);
-        const text = parts[4] as string;
-        const sofar = entry.args.get(index);
-        // Only the chunk right after a full one continues the string; others are stale memory.
-        if (typeof sofar !== 'string' || entry.fullChunks?.get(index) !== Number(parts[3])) return undefined;
-        entry.args.set(index, sofar + text);
-        if (isFullChunk(text)) entry.fullChunks.set(index, Number(parts[3]) + 1);
-        else entry.fullChunks.delete(index);
+        this.setChunk(Number(parts[1]), Number(parts[2]), Number(parts[3]), parts[4] as string);
         return undefined;
       }
       case 'N': {
@@ -189,7 +245,7 @@ export class LineAssembler {
             : family
               ? { family, ip: address, port: Number(parts[4]) }
               : { family: 'other', code: Number(parts[3]) };
-        this.pendingFor(Number(parts[1])).args.set(Number(parts[2]), value);
+        (this.pendingFor(Number(parts[1])).addrs ??= new Map()).set(Number(parts[2]), value);
         return undefined;
       }
       case 'E': {
@@ -209,12 +265,14 @@ export class LineAssembler {
         this.pendingFor(Number(parts[1])).argv = argv;
         return undefined;
       }
-      case 'H':
-        return this.header(data);
       case 'F': {
-        const parts = splitHead(data, 4);
+        const parts = splitHead(data, 5);
         if (!parts) return null;
-        return { kind: 'fork', parentTid: Number(parts[1]), childTid: Number(parts[2]), ktime: BigInt(parts[3] as string), comm: parts[4] as string };
+        const flags = Number(parts[4]);
+        if (Number.isNaN(flags)) return null;
+        // The flags fit in 53 bits' precision for the bit that matters: CLONE_THREAD is bit 16.
+        const thread = Math.floor(flags / CLONE_THREAD) % 2 === 1;
+        return { kind: 'fork', parentTid: Number(parts[1]), childTid: Number(parts[2]), ktime: BigInt(parts[3] as string), comm: parts[5] as string, thread };
       }
       case 'X': {
         const parts = data.split(' ');
@@ -222,50 +280,61 @@ export class LineAssembler {
         this.pending.delete(Number(parts[1]));
         return { kind: 'exit', tid: Number(parts[1]), pid: Number(parts[2]), ktime: BigInt(parts[3] as string) };
       }
+      case 'P':
+        return undefined;
       default:
         return null;
     }
   }
 
   private header(data: string): LiveSyscall | null {
-    const name = data.slice(2, data.indexOf(' ', 2));
-    const probe = PROBES_BY_NAME.get(name);
-    if (!probe) return null;
-    const intIndexes = NUMERIC_ARGS.get(name) ?? [];
-    const parts = splitHead(data, 10 + intIndexes.length);
-    if (!parts) return null;
-    const [, , tid, pid, ppid, uid, gid, loginuid, ret, ktime] = parts.map((p, i) => (i >= 2 && i <= 8 ? Number(p) : p));
-    const pending = this.pending.get(tid as number);
-    this.pending.delete(tid as number);
-    const args = pending?.args ?? new Map<number, number | string | LiveSockAddr>();
-    // A string whose last possible chunk was still full did not end there.
-    for (const [index, chunks] of pending?.fullChunks ?? []) {
-      const text = args.get(index);
-      if (chunks >= MAX_STRING_CHUNKS && typeof text === 'string') args.set(index, this.marked(text, true));
+    const nameEnd = data.indexOf(' ', 2);
+    const shape = nameEnd < 0 ? undefined : HEADER_SHAPES.get(data.slice(2, nameEnd));
+    if (!shape) return null;
+    // The numbers, each ended by a space (the last one by the end when no string follows).
+    const numbers: string[] = [];
+    let start = nameEnd + 1;
+    for (let i = 0; i < shape.numbers; i++) {
+      let end = data.indexOf(' ', start);
+      if (end < 0) {
+        if (shape.trailing || i !== shape.numbers - 1) return null;
+        end = data.length;
+      }
+      numbers.push(data.slice(start, end));
+      start = end + 1;
     }
-    intIndexes.forEach((argIndex, i) => {
-      const value = Number(parts[10 + i]);
-      const narrow = NARROW[probe.args[argIndex]?.kind ?? 'long'];
-      args.set(argIndex, narrow ? narrow(value) : value);
-    });
-    const record: LiveSyscall = {
-      kind: 'syscall',
-      syscall: name,
-      tid: tid as number,
-      pid: pid as number,
-      ppid: ppid as number,
-      uid: uid as number,
-      gid: gid as number,
-      loginuid: (loginuid as number) >>> 0,
-      ret: ret as number,
-      ktime: BigInt(ktime as string),
-      comm: parts[parts.length - 1] as string,
-      args,
-    };
-    if (probe.execArgs && record.ret === 0 && pending?.execPath !== undefined) {
+    if (!shape.trailing && start <= data.length) return null;
+    const trailing = shape.trailing ? data.slice(start) : undefined;
+    const { probe, layout } = shape;
+    const tid = Number(numbers[0]);
+    const pid = Number(numbers[1]);
+    const ret = Number(numbers[2]);
+    if (Number.isNaN(tid) || Number.isNaN(pid) || Number.isNaN(ret)) return null;
+    const pending = this.pending.get(tid);
+    if (pending) this.pending.delete(tid);
+    const args = new Map<number, number | string | LiveSockAddr>();
+    let next = 4;
+    const record: LiveSyscall = { kind: 'syscall', syscall: probe.name, tid, pid, ret, ktime: BigInt(numbers[3] as string), args };
+    if (layout.process) {
+      record.ppid = Number(numbers[4]);
+      record.uid = Number(numbers[5]);
+      record.gid = Number(numbers[6]);
+      record.loginuid = Number(numbers[7]) >>> 0;
+      record.comm = trailing;
+      next = 8;
+      if ([record.ppid, record.uid, record.gid].some((n) => Number.isNaN(n))) return null;
+    }
+    for (const index of layout.numbers) args.set(index, NARROW[probe.args[index]?.kind ?? 'long'](Number(numbers[next++])));
+    if (layout.inlineString !== undefined) {
+      const chunks = pending?.chunks?.get(layout.inlineString) ?? [];
+      chunks[0] = trailing ?? '';
+      args.set(layout.inlineString, this.assemble(chunks));
+    }
+    for (const [index, chunks] of pending?.chunks ?? []) if (index !== layout.inlineString) args.set(index, this.assemble(chunks));
+    for (const [index, addr] of pending?.addrs ?? []) args.set(index, addr);
+    if (probe.execArgs && ret === 0 && pending?.execPath !== undefined) {
       record.exec = { path: pending.execPath, argv: pending.argv ?? [] };
     }
-    if ([tid, pid, ppid, uid, gid, ret].some((n) => Number.isNaN(n))) return null;
     return record;
   }
 }

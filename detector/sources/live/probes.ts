@@ -59,6 +59,10 @@ export const SYSCALL_PROBES: readonly SyscallProbe[] = [
   { name: 'fchmodat', args: [int('dirfd', 'dfd'), str('filename'), uint('mode')] },
   { name: 'setuid', args: [uint('uid')] },
   { name: 'setgid', args: [uint('gid')] },
+  { name: 'setreuid', args: [uint('ruid'), uint('euid')] },
+  { name: 'setresuid', args: [uint('ruid'), uint('euid'), uint('suid')] },
+  { name: 'setregid', args: [uint('rgid'), uint('egid')] },
+  { name: 'setresgid', args: [uint('rgid'), uint('egid'), uint('sgid')] },
   { name: 'ptrace', args: [long('request'), long('pid')] },
   { name: 'mount', args: [str('dev', 'dev_name'), str('dir', 'dir_name'), str('type'), long('flags')] },
   { name: 'dup', args: [uint('fd', 'fildes')] },
@@ -74,6 +78,10 @@ export const PROBES_BY_NAME: ReadonlyMap<string, SyscallProbe> = new Map(SYSCALL
 
 /**
  * Syscalls the state tables need whatever the rules ask for: process start (exec), fd creation and
- * removal (open, socket, connect, accept, dup, close).
+ * removal (open, socket, connect, accept, dup, close), and credential changes (user.* and group.*
+ * follow the effective ids, as libsinsp's do).
  */
-export const STATE_SYSCALLS: readonly string[] = ['execve', 'execveat', 'open', 'openat', 'openat2', 'socket', 'connect', 'accept', 'accept4', 'dup', 'dup2', 'dup3', 'close'];
+export const STATE_SYSCALLS: readonly string[] = [
+  'execve', 'execveat', 'open', 'openat', 'openat2', 'socket', 'connect', 'accept', 'accept4', 'dup', 'dup2', 'dup3', 'close',
+  'setuid', 'setgid', 'setreuid', 'setresuid', 'setregid', 'setresgid',
+];

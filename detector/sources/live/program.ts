@@ -1,29 +1,32 @@
 import { CHUNK_BYTES, MAX_STRING_CHUNKS } from './limits.js';
-import { NUMERIC_KINDS, type SyscallProbe } from './probes.js';
+import type { SyscallProbe } from './probes.js';
+import { FLUSH_INTERVAL_MS, FLUSH_PADDING_BYTES, headerLayout } from './wire.js';
 
 /*
- * Generates the bpftrace program for a set of syscalls. Each syscall's enter probe keeps its
- * arguments in per-thread maps; its exit probe prints them with the result, as a few lines that
- * userspace reassembles by thread id:
- *
- *   S <tid> <argIndex> <string>          one per string argument, before the header
- *   C <tid> <argIndex> <chunk> <string>  the string's next 199 bytes, when the previous read may have been full
- *   N <tid> <argIndex> <family> <port> <address>   a socket address argument
- *   E <tid> <path>                       a program was executed: its resolved path
- *   A <tid> <length> <args block, %r-escaped>   the new program's arguments (length of the whole block)
- *   H <syscall> <tid> <pid> <ppid> <uid> <gid> <loginuid> <ret> <ktime ns> <int args…> <comm>
- *   F <parent tid> <child tid> <ktime ns> <child comm>        a process or thread was created
- *   X <tid> <pid> <ktime ns>                                   a thread exited
- *
- * Lines are printed with bpftrace's JSON output, which escapes every string, so a file name or a
- * command name with a newline cannot forge a line. A thread runs one syscall at a time and each
- * exit probe prints all its lines at once, so grouping by thread id is unambiguous.
+ * Generates the bpftrace program for a set of syscalls (the lines it prints: wire.ts). Each syscall's
+ * enter probe keeps its arguments in one per-thread tuple; its exit probe prints them with the result.
+ * A thread runs one syscall at a time and each exit probe prints all its lines at once, so grouping
+ * by thread id is unambiguous.
  */
 
-const mapName = (probe: SyscallProbe, index: number): string => `@${probe.name}_${index}`;
+export interface ProgramOptions {
+  /** Ends every printed record (wire.ts). */
+  mark: string;
+  /** A process whose syscalls are not traced at all: the detector's own (Falco drops its own too). */
+  excludePid?: number;
+}
+
+const mapName = (probe: SyscallProbe): string => `@${probe.name}`;
+
+/**
+ * The tuple element holding argument `index` (element 0 only says the enter probe ran). Read from the
+ * map each time rather than copied once: a copy on the BPF stack leaves too little of its 512 bytes
+ * for the strings.
+ */
+const element = (probe: SyscallProbe, index: number): string => `${mapName(probe)}[tid].${index + 1}`;
 
 /** Prints a socket address stored as a user pointer in `pointer` (a bpftrace expression). */
-function sockaddrBlock(pointer: string, index: number): string {
+function sockaddrBlock(pointer: string, index: number, mark: string): string {
   const port = (field: string) => `(((${field}) >> 8) | (((${field}) & 0xff) << 8))`;
   return `
   $sa${index} = (struct sockaddr *)uptr(${pointer});
@@ -31,15 +34,15 @@ function sockaddrBlock(pointer: string, index: number): string {
     $fam${index} = $sa${index}->sa_family;
     if ($fam${index} == 2) {
       $in${index} = (struct sockaddr_in *)uptr(${pointer});
-      printf("N %d ${index} 2 %d %s", tid, ${port(`$in${index}->sin_port`)}, ntop(2, $in${index}->sin_addr.s_addr));
+      printf("N %d ${index} 2 %d %s${mark}\\n", tid, ${port(`$in${index}->sin_port`)}, ntop(2, $in${index}->sin_addr.s_addr));
     } else if ($fam${index} == 10) {
       $in6${index} = (struct sockaddr_in6 *)uptr(${pointer});
-      printf("N %d ${index} 10 %d %s", tid, ${port(`$in6${index}->sin6_port`)}, ntop(10, $in6${index}->sin6_addr.in6_u.u6_addr8));
+      printf("N %d ${index} 10 %d %s${mark}\\n", tid, ${port(`$in6${index}->sin6_port`)}, ntop(10, $in6${index}->sin6_addr.in6_u.u6_addr8));
     } else if ($fam${index} == 1) {
       $un${index} = (struct sockaddr_un *)uptr(${pointer});
-      printf("N %d ${index} 1 0 %s", tid, $un${index}->sun_path);
+      printf("N %d ${index} 1 0 %s${mark}\\n", tid, $un${index}->sun_path);
     } else {
-      printf("N %d ${index} %d 0 -", tid, $fam${index});
+      printf("N %d ${index} %d 0 -${mark}\\n", tid, $fam${index});
     }
   }`;
 }
@@ -57,68 +60,120 @@ function fullChunkTest(start: string): string {
 }
 
 /**
- * Prints a user-space string in chunks (see limits.ts): the first read, then the next 199 bytes when
- * the first read was full (no NUL in it: tested word by word in the probe, which keeps the memory after
- * a shorter string, often the environment, out of the output), then each further 199 bytes as long as
- * the last byte read was not NUL. The BPF stack (512 bytes) allows the full test once per string; the
- * byte test can pass on stale memory after a long string's end, and userspace drops such a chunk as
- * it knows the previous one was not full.
+ * Prints the chunks of a user-space string after its first read (see limits.ts): the next 199 bytes
+ * when the first read was full (no NUL in it: tested word by word in the probe, which keeps the memory
+ * after a shorter string, often the environment, out of the output), then each further 199 bytes as
+ * long as the last byte read was not NUL. The BPF stack (512 bytes) allows the full test once per
+ * string; the byte test can pass on stale memory after a long string's end, and userspace drops such
+ * a chunk as it knows the previous one was not full.
  */
-function stringBlock(pointer: string, index: number): string {
+function chunkBlock(pointer: string, index: number, mark: string): string {
   let chunks = '';
   for (let k = MAX_STRING_CHUNKS - 1; k >= 1; k--) {
-    const read = `printf("C %d ${index} ${k} %s", tid, str(uptr(${pointer} + ${k * CHUNK_BYTES})));${chunks ? ` ${chunks}` : ''}`;
+    const read = `printf("C %d ${index} ${k} %s${mark}\\n", tid, str(uptr(${pointer} + ${k * CHUNK_BYTES})));${chunks ? ` ${chunks}` : ''}`;
     chunks = k === 1 ? `${fullChunkTest(pointer)} if ($z == 0) { ${read} }` : `if (*(uint8 *)uptr(${pointer} + ${k * CHUNK_BYTES - 1}) != 0) { ${read} }`;
   }
-  return `printf("S %d ${index} %s", tid, str(uptr(${pointer}))); ${chunks}`;
+  return chunks;
 }
 
-function enterProbe(probe: SyscallProbe): string {
-  const saves = probe.args.map((arg, i) => `  ${mapName(probe, i)}[tid] = (int64)(${arg.read ?? `args->${arg.field}`});`);
-  if (probe.exitSockaddr) saves.push(`  ${mapName(probe, probe.args.length)}[tid] = (int64)args->${probe.exitSockaddr};`);
-  return `tracepoint:syscalls:sys_enter_${probe.name} {\n  @${probe.name}_in[tid] = 1;\n${saves.join('\n')}\n}`;
+/** A string argument on a line of its own, then its further chunks. */
+function stringBlock(pointer: string, index: number, mark: string): string {
+  return `printf("S %d ${index} %s${mark}\\n", tid, str(uptr(${pointer}))); ${chunkBlock(pointer, index, mark)}`;
 }
 
-function exitProbe(probe: SyscallProbe): string {
+/** The values the enter probe keeps: a leading 1 (the tuple is never all zero), then each argument. */
+function keptValues(probe: SyscallProbe): string[] {
+  const values = probe.args.map((arg) => `(int64)(${arg.read ?? `args->${arg.field}`})`);
+  if (probe.exitSockaddr) values.push(`(int64)args->${probe.exitSockaddr}`);
+  return ['1', ...values];
+}
+
+function enterProbe(probe: SyscallProbe, options: ProgramOptions): string {
+  const filter = options.excludePid !== undefined ? ` /pid != ${options.excludePid}/` : '';
+  return `tracepoint:syscalls:sys_enter_${probe.name}${filter} {\n  ${mapName(probe)}[tid] = (${keptValues(probe).join(', ')});\n}`;
+}
+
+function exitProbe(probe: SyscallProbe, options: ProgramOptions): string {
+  const { mark } = options;
+  const layout = headerLayout(probe);
   const body: string[] = [];
   probe.args.forEach((arg, i) => {
-    const stored = `${mapName(probe, i)}[tid]`;
-    // A successful exec has replaced the caller's memory; its path and arguments come from the
-    // sched_process_exec probes instead (E and A lines).
-    const print = `$s${i} = (uint64)${stored}; ${stringBlock(`$s${i}`, i)}`;
-    if (arg.kind === 'str') body.push(probe.execArgs ? `  if (args->ret != 0) { ${print} }` : `  ${print}`);
-    if (arg.kind === 'sockaddr') body.push(sockaddrBlock(stored, i));
+    if (arg.kind === 'str') {
+      const pointer = `$s${i}`;
+      const load = `${pointer} = (uint64)${element(probe, i)};`;
+      if (i === layout.inlineString) {
+        body.push(`  ${load} ${chunkBlock(pointer, i, mark)}`);
+      } else {
+        // A successful exec has replaced the caller's memory; its path and arguments come from the
+        // sched_process_exec probes instead (E and A lines).
+        const print = `${load} ${stringBlock(pointer, i, mark)}`;
+        body.push(probe.execArgs ? `  if (args->ret != 0) { ${print} }` : `  ${print}`);
+      }
+    }
+    if (arg.kind === 'sockaddr') body.push(sockaddrBlock(element(probe, i), i, mark));
   });
-  if (probe.exitSockaddr) body.push(`  if (args->ret >= 0) {${sockaddrBlock(`${mapName(probe, probe.args.length)}[tid]`, probe.args.length)}\n  }`);
-  const ints = probe.args.map((arg, i) => (NUMERIC_KINDS.has(arg.kind) ? mapName(probe, i) : undefined)).filter((m) => m !== undefined);
-  const intFormats = ints.map(() => ' %lld').join('');
-  const intValues = ints.map((m) => `, ${m}[tid]`).join('');
-  body.push(
-    `  printf("H ${probe.name} %d %d %d %d %d %d %lld %llu${intFormats} %s", tid, pid, curtask->real_parent->tgid, uid, gid, curtask->loginuid.val, args->ret, nsecs${intValues}, comm);`,
-  );
-  const maps = [`@${probe.name}_in`, ...probe.args.map((_, i) => mapName(probe, i))];
-  if (probe.exitSockaddr) maps.push(mapName(probe, probe.args.length));
-  body.push(...maps.map((m) => `  delete(${m}[tid]);`));
-  return `tracepoint:syscalls:sys_exit_${probe.name} /@${probe.name}_in[tid]/ {\n${body.join('\n')}\n}`;
+  if (probe.exitSockaddr) body.push(`  if (args->ret >= 0) {${sockaddrBlock(element(probe, probe.args.length), probe.args.length, mark)}\n  }`);
+  const formats = ['%d', '%d', '%lld', '%llu'];
+  const values = ['tid', 'pid', 'args->ret', 'nsecs'];
+  if (layout.process) {
+    formats.push('%d', '%d', '%d', '%d');
+    // The effective ids, as Falco's drivers send at exec (and libscap reads from /proc): after exec of
+    // a setuid binary they are the file owner's while the real ones stay the caller's.
+    values.push('curtask->real_parent->tgid', 'curtask->cred->euid.val', 'curtask->cred->egid.val', 'curtask->loginuid.val');
+  }
+  for (const i of layout.numbers) {
+    formats.push('%lld');
+    values.push(element(probe, i));
+  }
+  if (layout.process) {
+    formats.push('%s');
+    values.push('comm');
+  } else if (layout.inlineString !== undefined) {
+    formats.push('%s');
+    values.push(`str(uptr($s${layout.inlineString}))`);
+  }
+  body.push(`  printf("H ${probe.name} ${formats.join(' ')}${mark}\\n", ${values.join(', ')});`, `  delete(${mapName(probe)}[tid]);`);
+  return `tracepoint:syscalls:sys_exit_${probe.name} /${mapName(probe)}[tid].0/ {\n${body.join('\n')}\n}`;
 }
 
-// Two probes on exec so that each stays within the BPF stack limit: the resolved path of the new
-// program, and its arguments read from its own memory.
-const PROCESS_PROBES = `tracepoint:sched:sched_process_exec {
-  printf("E %d %s", tid, str(args->filename));
+/**
+ * Two probes on exec so that each stays within the BPF stack limit: the resolved path of the new
+ * program, and its arguments read from its own memory. A new task's clone flags (known when it is
+ * created) travel with its fork line, which is printed only once it really exists: they say whether
+ * it is a thread, which otherwise takes a /proc read per fork.
+ */
+function processProbes(mark: string): string {
+  return `tracepoint:sched:sched_process_exec {
+  printf("E %d %s${mark}\\n", tid, str(args->filename));
 }
 tracepoint:sched:sched_process_exec {
   $mm = curtask->mm;
-  printf("A %d %d %r", tid, $mm->arg_end - $mm->arg_start, buf(uptr($mm->arg_start), $mm->arg_end - $mm->arg_start));
+  printf("A %d %d %r${mark}\\n", tid, $mm->arg_end - $mm->arg_start, buf(uptr($mm->arg_start), $mm->arg_end - $mm->arg_start));
+}
+tracepoint:task:task_newtask {
+  @clone_flags[tid] = args->clone_flags;
 }
 tracepoint:sched:sched_process_fork {
-  printf("F %d %d %llu %s", args->parent_pid, args->child_pid, nsecs, str(args->child_comm));
+  printf("F %d %d %llu %llu %s${mark}\\n", args->parent_pid, args->child_pid, nsecs, @clone_flags[tid], str(args->child_comm));
+  delete(@clone_flags[tid]);
 }
 tracepoint:sched:sched_process_exit {
-  printf("X %d %d %llu", tid, pid, nsecs);
+  printf("X %d %d %llu${mark}\\n", tid, pid, nsecs);
+  delete(@clone_flags[tid]);
 }`;
+}
+
+/** Pushes bpftrace's buffered output out on a quiet host (wire.ts). */
+function flushProbe(mark: string): string {
+  return `interval:ms:${FLUSH_INTERVAL_MS} {\n  printf("P ${'.'.repeat(FLUSH_PADDING_BYTES)}${mark}\\n");\n}`;
+}
+
+/** On exit bpftrace prints every map that is not empty: empty the per-thread ones first. */
+function endProbe(probes: readonly SyscallProbe[]): string {
+  return `END {\n${[...probes.map(mapName), '@clone_flags'].map((map) => `  clear(${map});`).join('\n')}\n}`;
+}
 
 /** The whole bpftrace program for these syscalls, plus process creation and exit. */
-export function bpftraceProgram(probes: readonly SyscallProbe[]): string {
-  return [...probes.flatMap((probe) => [enterProbe(probe), exitProbe(probe)]), PROCESS_PROBES].join('\n\n') + '\n';
+export function bpftraceProgram(probes: readonly SyscallProbe[], options: ProgramOptions): string {
+  return [...probes.flatMap((probe) => [enterProbe(probe, options), exitProbe(probe, options)]), processProbes(options.mark), flushProbe(options.mark), endProbe(probes)].join('\n\n') + '\n';
 }

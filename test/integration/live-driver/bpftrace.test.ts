@@ -60,8 +60,17 @@ describe('live bpftrace driver on this kernel', () => {
     const open = await until(() => findSyscall(child.pid, 'openat', (r) => r.args.get(1) === file), 'the openat');
     expect(open.ret).toBeGreaterThanOrEqual(0);
     expect(open.args.get(0)).toBe(-100); // AT_FDCWD, sign kept
-    await until(() => records.find((r) => r.kind === 'fork' && r.childTid === child.pid), 'the fork');
+    const fork = await until(() => records.find((r) => r.kind === 'fork' && r.childTid === child.pid), 'the fork');
+    expect(fork).toMatchObject({ parentTid: process.pid, thread: false });
     await until(() => records.find((r) => r.kind === 'exit' && r.tid === child.pid), 'the exit');
+  });
+
+  it('tells a new thread from a new process by its clone flags', async () => {
+    const child = execFile('python3', ['-c', 'import threading; t = threading.Thread(target=print); t.start(); t.join()']);
+    await new Promise((resolve) => child.on('close', resolve));
+    // python3 may be a shell shim that forks helpers before it execs the interpreter (same pid).
+    const thread = await until(() => records.find((r) => r.kind === 'fork' && r.parentTid === child.pid && r.comm === 'python3'), 'the thread');
+    expect(thread).toMatchObject({ thread: true });
   });
 
   it('reports a file name with a newline and quotes exactly, without forging lines', async () => {
@@ -94,13 +103,15 @@ describe('live bpftrace driver on this kernel', () => {
     writeFileSync(file, 'x');
     const { stdout } = await run('sh', ['-c', `chmod 4755 '${file}' && rm '${file}' && echo $$`]);
     const shellPid = Number(stdout.trim());
+    // Only exec records carry the parent: find the shell's children by their forks.
+    const childOfShell = (pid: number) => records.some((r) => r.kind === 'fork' && r.parentTid === shellPid && r.childTid === pid);
     const chmod = await until(
-      () => records.find((r): r is LiveSyscall => r.kind === 'syscall' && r.ppid === shellPid && r.syscall === 'fchmodat' && r.args.get(1) === file),
+      () => records.find((r): r is LiveSyscall => r.kind === 'syscall' && childOfShell(r.pid) && r.syscall === 'fchmodat' && r.args.get(1) === file),
       'the chmod',
     );
     expect((chmod.args.get(2) as number) & 0o7777).toBe(0o4755);
     const unlink = await until(
-      () => records.find((r): r is LiveSyscall => r.kind === 'syscall' && r.ppid === shellPid && r.syscall === 'unlinkat' && r.args.get(1) === file),
+      () => records.find((r): r is LiveSyscall => r.kind === 'syscall' && childOfShell(r.pid) && r.syscall === 'unlinkat' && r.args.get(1) === file),
       'the unlink',
     );
     expect(unlink.ret).toBe(0);

@@ -2,87 +2,89 @@ import { describe, expect, it } from 'vitest';
 import { LineAssembler, bpftraceProgram, decodeArgs, PROBES_BY_NAME } from '../../../detector/sources/live/index.js';
 import { MAX_STRING_CHUNKS, TRUNCATION_MARK } from '../../../detector/sources/live/limits.js';
 
-const printf = (data: string) => JSON.stringify({ type: 'printf', data });
+const MARK = '~unitTestMark0123';
+/** One printed record as bpftrace writes it: the text, then the mark. */
+const rec = (data: string) => `${data}${MARK}`;
 
 describe('LineAssembler', () => {
-  it('assembles a syscall from its string, address and header lines', () => {
-    const lines = new LineAssembler();
-    expect(lines.push(printf('S 42 1 /etc/shadow'))).toBeUndefined();
-    const record = lines.push(printf('H openat 42 40 1 0 0 4294967295 3 123456789 -100 0 0 my cat'));
+  it('reads a syscall whose only string ends its header line', () => {
+    const lines = new LineAssembler(MARK);
+    const record = lines.push(rec('H openat 42 40 3 123456789 -100 0 0 /etc/my shadow'));
     expect(record).toEqual({
       kind: 'syscall',
       syscall: 'openat',
       tid: 42,
       pid: 40,
-      ppid: 1,
-      uid: 0,
-      gid: 0,
-      loginuid: 4294967295,
       ret: 3,
       ktime: 123456789n,
-      comm: 'my cat',
       args: new Map<number, number | string>([
-        [1, '/etc/shadow'],
         [0, -100],
         [2, 0],
         [3, 0],
+        [1, '/etc/my shadow'],
       ]),
     });
     expect(lines.pendingThreads).toBe(0);
   });
 
+  it('reads an exec header with the process description and the comm at the end', () => {
+    const lines = new LineAssembler(MARK);
+    lines.push(rec('E 9 /usr/bin/python3'));
+    lines.push(rec('A 9 32 python3\\x00-c\\x00print("hi there")\\x00\\xc3\\xa9\\x00'));
+    const record = lines.push(rec('H execve 9 9 0 1 1 1000 1000 4294967295 my python'));
+    expect(record).toMatchObject({ syscall: 'execve', tid: 9, pid: 9, ret: 0, ppid: 1, uid: 1000, gid: 1000, loginuid: 4294967295, comm: 'my python' });
+    expect(record?.kind === 'syscall' && record.exec).toEqual({ path: '/usr/bin/python3', argv: ['python3', '-c', 'print("hi there")', 'é'] });
+  });
+
   it('narrows numbers to their declared width: signed ints, unsigned modes', () => {
-    const record = new LineAssembler().push(printf('H openat 1 1 0 0 0 0 3 1 4294967196 577 4294967295 c'));
+    const record = new LineAssembler(MARK).push(rec('H openat 1 1 3 1 4294967196 577 4294967295 /x'));
     expect(record?.kind === 'syscall' && [...record.args.entries()]).toEqual([
       [0, -100],
       [2, 577],
       [3, 4294967295],
+      [1, '/x'],
     ]);
   });
 
   it('reads socket addresses of every family', () => {
-    const lines = new LineAssembler();
-    lines.push(printf('N 7 1 2 443 10.0.0.1'));
-    const inet = lines.push(printf('H connect 7 7 1 0 0 0 0 5 3 curl'));
+    const lines = new LineAssembler(MARK);
+    lines.push(rec('N 7 1 2 443 10.0.0.1'));
+    const inet = lines.push(rec('H connect 7 7 0 5 3'));
     expect(inet?.kind === 'syscall' && inet.args.get(1)).toEqual({ family: 'inet', ip: '10.0.0.1', port: 443 });
-    lines.push(printf('N 7 1 10 53 ::1'));
-    const inet6 = lines.push(printf('H connect 7 7 1 0 0 0 0 6 3 dig'));
+    lines.push(rec('N 7 1 10 53 ::1'));
+    const inet6 = lines.push(rec('H connect 7 7 0 6 3'));
     expect(inet6?.kind === 'syscall' && inet6.args.get(1)).toEqual({ family: 'inet6', ip: '::1', port: 53 });
-    lines.push(printf('N 7 1 1 0 /run/docker.sock'));
-    const unix = lines.push(printf('H connect 7 7 1 0 0 0 0 7 3 docker'));
+    lines.push(rec('N 7 1 1 0 /run/docker.sock'));
+    const unix = lines.push(rec('H connect 7 7 0 7 3'));
     expect(unix?.kind === 'syscall' && unix.args.get(1)).toEqual({ family: 'unix', path: '/run/docker.sock' });
   });
 
-  it('attaches the new program’s path and arguments to a successful exec', () => {
-    const lines = new LineAssembler();
-    lines.push(printf('E 9 /usr/bin/python3'));
-    lines.push(printf('A 9 32 python3\\x00-c\\x00print("hi there")\\x00\\xc3\\xa9\\x00'));
-    const record = lines.push(printf('H execve 9 9 1 0 0 0 0 1 python3'));
-    expect(record?.kind === 'syscall' && record.exec).toEqual({ path: '/usr/bin/python3', argv: ['python3', '-c', 'print("hi there")', 'é'] });
-  });
-
-  it('reassembles a long path from its 199-byte chunks, ignoring a chunk read past a shorter string', () => {
-    const lines = new LineAssembler();
+  it('reassembles long paths from their 199-byte chunks, ignoring a chunk read past a shorter string', () => {
+    const lines = new LineAssembler(MARK);
     const a = `/${'a'.repeat(198)}`;
     const b = 'b'.repeat(199);
-    lines.push(printf(`S 5 0 ${a}`));
-    lines.push(printf(`C 5 0 1 ${b}`));
-    lines.push(printf('C 5 0 2 /tail'));
+    lines.push(rec(`S 5 0 ${a}`));
+    lines.push(rec(`C 5 0 1 ${b}`));
+    lines.push(rec('C 5 0 2 /tail'));
     // Stale memory after the end: the previous chunk was not full, so this is not part of the path.
-    lines.push(printf('C 5 0 3 junk'));
-    lines.push(printf('S 5 1 /short'));
-    lines.push(printf('C 5 1 1 junk'));
-    const record = lines.push(printf('H rename 5 5 1 0 0 0 0 1 mv'));
+    lines.push(rec('C 5 0 3 junk'));
+    lines.push(rec('S 5 1 /short'));
+    lines.push(rec('C 5 1 1 junk'));
+    const record = lines.push(rec('H rename 5 5 0 1'));
     expect(record?.kind === 'syscall' && [record.args.get(0), record.args.get(1)]).toEqual([`${a}${b}/tail`, '/short']);
+    // A header-line string continues with the chunks printed before the header.
+    lines.push(rec(`C 6 1 1 ${b}`));
+    lines.push(rec('C 6 1 2 /end'));
+    const open = lines.push(rec(`H openat 6 6 3 1 -100 0 0 ${a}`));
+    expect(open?.kind === 'syscall' && open.args.get(1)).toBe(`${a}${b}/end`);
     expect(lines.stats.truncated).toBe(0);
   });
 
   it('marks a string still going after the last chunk as truncated, never as complete', () => {
-    const lines = new LineAssembler();
+    const lines = new LineAssembler(MARK);
     const chunk = 'x'.repeat(199);
-    lines.push(printf(`S 6 1 ${chunk}`));
-    for (let k = 1; k < MAX_STRING_CHUNKS; k++) lines.push(printf(`C 6 1 ${k} ${chunk}`));
-    const record = lines.push(printf('H openat 6 6 1 0 0 0 -36 1 -100 0 0 a'));
+    for (let k = 1; k < MAX_STRING_CHUNKS; k++) lines.push(rec(`C 6 1 ${k} ${chunk}`));
+    const record = lines.push(rec(`H openat 6 6 -36 1 -100 0 0 ${chunk}`));
     const name = record?.kind === 'syscall' ? String(record.args.get(1)) : '';
     expect(name.endsWith(TRUNCATION_MARK)).toBe(true);
     expect(name.length).toBe(199 * MAX_STRING_CHUNKS + TRUNCATION_MARK.length);
@@ -90,46 +92,65 @@ describe('LineAssembler', () => {
   });
 
   it('marks an exec path or argument block longer than one read as truncated', () => {
-    const lines = new LineAssembler();
-    lines.push(printf(`E 9 /${'p'.repeat(198)}`));
-    lines.push(printf(`A 9 311 true\\x00${'y'.repeat(195)}`));
-    const record = lines.push(printf('H execve 9 9 1 0 0 0 0 1 true'));
+    const lines = new LineAssembler(MARK);
+    lines.push(rec(`E 9 /${'p'.repeat(198)}`));
+    lines.push(rec(`A 9 311 true\\x00${'y'.repeat(195)}`));
+    const record = lines.push(rec('H execve 9 9 0 1 1 0 0 0 true'));
     expect(record?.kind === 'syscall' && record.exec?.path.endsWith(TRUNCATION_MARK)).toBe(true);
     expect(record?.kind === 'syscall' && record.exec?.argv).toEqual(['true', `${'y'.repeat(195)}${TRUNCATION_MARK}`]);
     expect(lines.stats.truncated).toBe(2);
   });
 
   it('keeps a failed exec’s attempted path and attaches no program', () => {
-    const lines = new LineAssembler();
-    lines.push(printf('S 9 0 /nope'));
-    const record = lines.push(printf('H execve 9 9 1 0 0 0 -2 1 sh'));
+    const lines = new LineAssembler(MARK);
+    lines.push(rec('S 9 0 /nope'));
+    const record = lines.push(rec('H execve 9 9 -2 1 1 0 0 0 sh'));
     expect(record?.kind === 'syscall' && [record.ret, record.args.get(0), record.exec]).toEqual([-2, '/nope', undefined]);
   });
 
   it('reports forks and exits, and forgets a thread’s partial lines when it exits', () => {
-    const lines = new LineAssembler();
-    expect(lines.push(printf('F 10 11 99 worker thread'))).toEqual({ kind: 'fork', parentTid: 10, childTid: 11, ktime: 99n, comm: 'worker thread' });
-    lines.push(printf('S 11 1 /tmp/x'));
-    expect(lines.push(printf('X 11 10 100'))).toEqual({ kind: 'exit', tid: 11, pid: 10, ktime: 100n });
+    const lines = new LineAssembler(MARK);
+    // Clone flags with CLONE_THREAD (0x10000): a thread; without: a process.
+    expect(lines.push(rec('F 10 11 99 4001536 worker thread'))).toEqual({ kind: 'fork', parentTid: 10, childTid: 11, ktime: 99n, comm: 'worker thread', thread: true });
+    expect(lines.push(rec('F 10 12 99 17 sh'))).toEqual({ kind: 'fork', parentTid: 10, childTid: 12, ktime: 99n, comm: 'sh', thread: false });
+    lines.push(rec('S 11 1 /tmp/x'));
+    expect(lines.push(rec('X 11 10 100'))).toEqual({ kind: 'exit', tid: 11, pid: 10, ktime: 100n });
     expect(lines.pendingThreads).toBe(0);
   });
 
-  it('counts malformed lines and lost events instead of failing', () => {
-    const lines = new LineAssembler();
-    lines.push('not json');
-    lines.push(printf('H unknownsyscall 1 1 1 0 0 0 0 1 x'));
-    lines.push(printf('Z what'));
-    lines.push(printf('H openat 1 1'));
-    lines.push(JSON.stringify({ type: 'lost_events', data: { events: 17 } }));
-    lines.push(JSON.stringify({ type: 'attached_probes', data: { probes: 30 } }));
-    expect(lines.stats).toEqual({ lines: 6, malformed: 4, lost: 17, attachedProbes: 30, truncated: 0 });
+  it('reads bpftrace’s own messages, skips padding, and counts malformed records instead of failing', () => {
+    const lines = new LineAssembler(MARK);
+    lines.push('Attaching 30 probes...');
+    lines.push('Lost 17 events');
+    lines.push(rec(`P ${'.'.repeat(4200)}`));
+    lines.push('');
+    lines.push('something bpftrace said');
+    lines.push(rec('H unknownsyscall 1 1 0 1'));
+    lines.push(rec('Z what'));
+    lines.push(rec('H openat 1 1'));
+    lines.push(rec('H close 1 1 0 5 3 extra'));
+    expect(lines.stats).toEqual({ lines: 9, malformed: 5, lost: 17, attachedProbes: 30, truncated: 0 });
   });
 
-  it('takes a newline inside a string as data, never as a new line', () => {
-    const lines = new LineAssembler();
-    lines.push(printf('S 5 1 /tmp/a\nH openat 5 5 1 0 0 0 3 1 0 0 0 forged'));
-    const record = lines.push(printf('H openat 5 5 1 0 0 0 3 1 0 0 0 real'));
-    expect(record?.kind === 'syscall' && [record.comm, record.args.get(1)]).toEqual(['real', '/tmp/a\nH openat 5 5 1 0 0 0 3 1 0 0 0 forged']);
+  it('takes a newline inside a string as data: a record ends only with the mark', () => {
+    const lines = new LineAssembler(MARK);
+    // A file named to look like a second record (with a guessed mark) stays one path.
+    expect(lines.push('H openat 5 5 3 1 -100 0 0 /tmp/a')).toBeUndefined();
+    expect(lines.push('H openat 5 5 3 1 -100 0 0 forged~notTheMark')).toBeUndefined();
+    const record = lines.push(rec('tail'));
+    expect(record?.kind === 'syscall' && [record.tid, record.args.get(1)]).toEqual([5, '/tmp/a\nH openat 5 5 3 1 -100 0 0 forged~notTheMark\ntail']);
+    // A Lost message right after a record is a message again.
+    lines.push('Lost 2 events');
+    expect(lines.stats).toMatchObject({ malformed: 0, lost: 2 });
+  });
+
+  it('bounds a record that never ends', () => {
+    const lines = new LineAssembler(MARK);
+    lines.push('S 5 1 start');
+    for (let i = 0; i < 100; i++) lines.push('x'.repeat(1000));
+    // Dropped once over 64 KiB; the lines after it, outside any record, are counted one by one.
+    expect(lines.stats.malformed).toBeGreaterThan(0);
+    expect(lines.push(rec('H close 1 1 0 5 3'))).toMatchObject({ syscall: 'close', args: new Map([[0, 3]]) });
   });
 });
 
@@ -143,7 +164,7 @@ describe('decodeArgs', () => {
 
 describe('bpftraceProgram', () => {
   it('generates one enter and one exit probe per syscall plus the process probes', () => {
-    const program = bpftraceProgram(['openat', 'connect'].map((name) => PROBES_BY_NAME.get(name)!));
+    const program = bpftraceProgram(['openat', 'connect'].map((name) => PROBES_BY_NAME.get(name)!), { mark: MARK, excludePid: 1234 });
     expect(program.match(/^tracepoint:syscalls:sys_enter_\w+/gm)).toEqual(['tracepoint:syscalls:sys_enter_openat', 'tracepoint:syscalls:sys_enter_connect']);
     expect(program.match(/^tracepoint:sched:\w+/gm)).toEqual([
       'tracepoint:sched:sched_process_exec',
@@ -151,11 +172,18 @@ describe('bpftraceProgram', () => {
       'tracepoint:sched:sched_process_fork',
       'tracepoint:sched:sched_process_exit',
     ]);
+    // The detector's own syscalls are not traced; every record ends with the mark; a quiet host's
+    // output is pushed out by the padding line.
+    expect(program).toContain('tracepoint:syscalls:sys_enter_openat /pid != 1234/');
+    const formats = [...program.matchAll(/printf\("([^"]*)"/g)].map((m) => m[1]);
+    expect(formats.length).toBeGreaterThan(5);
+    for (const format of formats) expect(format?.endsWith(`${MARK}\\n`)).toBe(true);
+    expect(program).toMatch(/^interval:ms:\d+ \{\n {2}printf\("P \.{4096,}/m);
   });
 
   it('reads every chunk a path can need, and openat2 flags from its struct open_how', () => {
-    const program = bpftraceProgram(['openat2'].map((name) => PROBES_BY_NAME.get(name)!));
-    const chunks = [...program.matchAll(/printf\("C %d 1 (\d+) %s"/g)].map((m) => Number(m[1]));
+    const program = bpftraceProgram(['openat2'].map((name) => PROBES_BY_NAME.get(name)!), { mark: MARK });
+    const chunks = [...program.matchAll(/printf\("C %d 1 (\d+) %s~unitTestMark0123\\n"/g)].map((m) => Number(m[1]));
     expect(chunks).toEqual(Array.from({ length: MAX_STRING_CHUNKS - 1 }, (_, i) => i + 1));
     expect(199 * MAX_STRING_CHUNKS).toBeGreaterThanOrEqual(4095);
     for (const member of ['flags', 'mode', 'resolve']) expect(program).toContain(`((struct open_how *)uptr(args->how))->${member}`);
