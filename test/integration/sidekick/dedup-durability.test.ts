@@ -1,83 +1,36 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEDUP_COUNT_FIELD, DEDUP_FIRST_FIELD } from '../../../sidekick/delivery/dedup.js';
 import { startHttpPeer, type HttpPeer } from '../../support/peers/http-peer.js';
+import { exited, freePort, SidekickProcesses } from './child-process.js';
 import { FALCO_ALERT, until } from './harness.js';
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 /** Long enough that four local posts and the kill surely fall inside it; the test never waits on it. */
 const WINDOW_SECONDS = 5;
 
-const children = new Set<ChildProcess>();
+const processes = new SidekickProcesses();
 const dataDir = mkdtempSync(join(tmpdir(), 'saker-sidekick-dedup-kill-'));
 
 afterAll(() => {
   try {
-    for (const child of children) if (running(child) && child.pid) process.kill(-child.pid, 'SIGKILL');
+    processes.killAll();
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
 
-/** A killed child has a null exitCode too, so look at both. */
-function running(child: ChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null;
-}
-
-async function exited(child: ChildProcess): Promise<number | null> {
-  if (running(child)) await once(child, 'exit');
-  return child.exitCode;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** `saker sidekick` in its own process group, de-duplicating its webhook output by hostname. */
-async function startChild(port: number, peer: HttpPeer): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/saker.ts', 'sidekick'], {
-    cwd: REPO,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      LISTENADDRESS: '127.0.0.1',
-      LISTENPORT: String(port),
-      DATADIR: dataDir,
-      WEBHOOK_ADDRESS: `${peer.url}/alerts`,
-      WEBHOOK_DEDUP_WINDOW: String(WINDOW_SECONDS),
-      WEBHOOK_DEDUP_FIELDS: 'hostname',
-      OUTBOX_INITIALBACKOFF: '10',
-      OUTBOX_MAXBACKOFF: '100',
-      LOGLEVEL: 'warn',
-    },
+/** `saker sidekick` de-duplicating its webhook output (to `peer`) by hostname. */
+function startChild(port: number, peer: HttpPeer): ReturnType<SidekickProcesses['start']> {
+  return processes.start(port, {
+    DATADIR: dataDir,
+    WEBHOOK_ADDRESS: `${peer.url}/alerts`,
+    WEBHOOK_DEDUP_WINDOW: String(WINDOW_SECONDS),
+    WEBHOOK_DEDUP_FIELDS: 'hostname',
+    OUTBOX_INITIALBACKOFF: '10',
+    OUTBOX_MAXBACKOFF: '100',
   });
-  children.add(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await until(
-    'the sidekick to answer /ping',
-    async () => {
-      if (!running(child)) throw new Error(`sidekick exited early (${child.exitCode ?? child.signalCode}): ${stderr}`);
-      return fetch(`http://127.0.0.1:${port}/ping`).then(
-        (r) => r.ok,
-        () => false,
-      );
-    },
-    60_000,
-  );
-  return { child, stderr: () => stderr };
 }
 
 interface Delivered {

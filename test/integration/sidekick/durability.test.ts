@@ -1,87 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Outbox } from '../../../sidekick/index.js';
 import { startHttpPeer, type HttpPeer } from '../../support/peers/http-peer.js';
+import { exited, freePort, SidekickProcesses } from './child-process.js';
 import { FALCO_ALERT, until } from './harness.js';
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const TOTAL = 2000;
 const KILL_AFTER_ACKS = 500;
 
-const children = new Set<ChildProcess>();
+const processes = new SidekickProcesses();
 const dataDir = mkdtempSync(join(tmpdir(), 'saker-sidekick-kill-'));
 const settleDir = mkdtempSync(join(tmpdir(), 'saker-sidekick-kill-settle-'));
 
 afterAll(() => {
   try {
-    for (const child of children) if (running(child) && child.pid) process.kill(-child.pid, 'SIGKILL');
+    processes.killAll();
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(settleDir, { recursive: true, force: true });
   }
 });
 
-/** A killed child has a null exitCode too, so look at both. */
-function running(child: ChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null;
-}
-
-/** Resolves when the child has exited, also if it already has. */
-async function exited(child: ChildProcess): Promise<number | null> {
-  if (running(child)) await once(child, 'exit');
-  return child.exitCode;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** Starts `saker sidekick` in its own process group, so cleanup can kill the whole group. */
-async function startChild(port: number, peer: HttpPeer, env: Record<string, string> = {}): Promise<{ child: ChildProcess; stderr: () => string }> {
-  // node with tsx's loader (what `npx tsx` runs), so the pid is the sidekick itself: kill -9 and the exit code are its own.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/saker.ts', 'sidekick'], {
-    cwd: REPO,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      LISTENADDRESS: '127.0.0.1',
-      LISTENPORT: String(port),
-      DATADIR: dataDir,
-      WEBHOOK_ADDRESS: `${peer.url}/alerts`,
-      OUTPUTS_MAXCONCURRENTREQUESTS: '4',
-      OUTBOX_INITIALBACKOFF: '10',
-      OUTBOX_MAXBACKOFF: '100',
-      LOGLEVEL: 'warn',
-      ...env,
-    },
+/** `saker sidekick` delivering to `peer`'s webhook, with quick retries and `env` on top. */
+function startChild(port: number, peer: HttpPeer, env: Record<string, string> = {}): ReturnType<SidekickProcesses['start']> {
+  return processes.start(port, {
+    DATADIR: dataDir,
+    WEBHOOK_ADDRESS: `${peer.url}/alerts`,
+    OUTPUTS_MAXCONCURRENTREQUESTS: '4',
+    OUTBOX_INITIALBACKOFF: '10',
+    OUTBOX_MAXBACKOFF: '100',
+    ...env,
   });
-  children.add(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await until(
-    'the sidekick to answer /ping',
-    async () => {
-      if (!running(child)) throw new Error(`sidekick exited early (${child.exitCode ?? child.signalCode}): ${stderr}`);
-      return fetch(`http://127.0.0.1:${port}/ping`).then(
-        (r) => r.ok,
-        () => false,
-      );
-    },
-    60_000,
-  );
-  return { child, stderr: () => stderr };
 }
 
 /** Posts alerts with a few requests in flight; returns the uuids that got a 2xx. Stops at `stop()`. */

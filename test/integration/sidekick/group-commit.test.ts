@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OUTBOX_FILE } from '../../../sidekick/index.js';
-import { FALCO_ALERT, removeDataDirs, startSidekick, until, webhookRoute, type RunningSidekick } from './harness.js';
+import { exited, freePort, SidekickProcesses } from './child-process.js';
+import { FALCO_ALERT, removeDataDirs, startSidekick, webhookRoute, type RunningSidekick } from './harness.js';
 
 /**
  * Group commit: requests that arrive in the same turn of the event loop share one outbox transaction.
@@ -17,7 +16,6 @@ import { FALCO_ALERT, removeDataDirs, startSidekick, until, webhookRoute, type R
  * the loop ends, so its next poll finds them all at once.
  */
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const running: RunningSidekick[] = [];
 const sockets: Socket[] = [];
 
@@ -211,43 +209,19 @@ describe('group commit of ingest requests', () => {
 });
 
 describe('group commit and kill -9', () => {
-  const children = new Set<ChildProcess>();
+  const processes = new SidekickProcesses();
   const dataDir = mkdtempSync(join(tmpdir(), 'saker-group-kill-'));
   afterAll(() => {
     try {
-      for (const child of children) if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+      processes.killAll();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
   it('keeps on disk every alert answered 200 when the process is killed right after the answers (32 requests in flight)', async () => {
-    const probe = createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const { port } = probe.address() as AddressInfo;
-    probe.close();
-    await once(probe, 'close');
-    // node with tsx's loader, so the pid is the sidekick itself and SIGKILL hits it, not a wrapper.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/saker.ts', 'sidekick'], {
-      cwd: REPO,
-      detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, LISTENADDRESS: '127.0.0.1', LISTENPORT: String(port), DATADIR: dataDir, WEBUI_ENABLED: 'false', LOGLEVEL: 'warn' },
-    });
-    children.add(child);
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await until(
-      'the sidekick to answer /ping',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`sidekick exited early: ${stderr}`);
-        return fetch(`http://127.0.0.1:${port}/ping`).then(
-          (res) => res.ok,
-          () => false,
-        );
-      },
-      60_000,
-    );
+    const port = await freePort();
+    const { child } = await processes.start(port, { DATADIR: dataDir, WEBUI_ENABLED: 'false' });
 
     const KILL_AFTER = 600;
     const acked = new Map<string, number>();
@@ -276,7 +250,7 @@ describe('group commit and kill -9', () => {
       }
     };
     await Promise.all(Array.from({ length: 32 }, worker));
-    if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    await exited(child);
     expect(child.signalCode).toBe('SIGKILL');
 
     const stored = outboxAlerts(dataDir);

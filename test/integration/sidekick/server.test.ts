@@ -1,9 +1,9 @@
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpPeer, type HttpPeer } from '../../support/peers/http-peer.js';
 import { createTestPki, type TestPki } from '../../support/peers/test-pki.js';
+import { freePort } from './child-process.js';
 import { FALCO_ALERT, removeDataDirs, startSidekick, webhookRoute, type RunningSidekick } from './harness.js';
 
 let pki: TestPki;
@@ -23,15 +23,6 @@ afterAll(async () => {
   pki.remove();
   removeDataDirs();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 describe('sidekick server', () => {
   it('answers 503 with Retry-After instead of accepting alerts the full outbox cannot keep, and counts it', async () => {
