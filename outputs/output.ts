@@ -7,7 +7,13 @@ import type { Alert } from '../contract/index.js';
 export type DeliveryResult =
   | { status: 'ok' }
   | { status: 'retryable'; reason: string; retryAfterMs?: number }
-  | { status: 'permanent'; reason: string };
+  | { status: 'permanent'; reason: string }
+  /**
+   * Not attempted: the output holds the alert back itself (its own rate limit) until `retryAfterMs`
+   * from now. Not a failure: it uses up no attempt and grows no backoff, so alerts held back together
+   * fall due together (and Slack can post them as one digest).
+   */
+  | { status: 'deferred'; reason: string; retryAfterMs: number };
 
 /** Passed to every send: cancellation (timeouts, shutdown) and where to log. */
 export interface SendContext {

@@ -27,7 +27,7 @@ export type RejectReason =
   | 'shutting_down';
 
 /** What happened to one delivery attempt; the `status` label of `saker_sidekick_deliveries_total`. */
-export type DeliveryStatus = 'ok' | 'retried' | 'failed' | 'deadlettered';
+export type DeliveryStatus = 'ok' | 'deferred' | 'retried' | 'failed' | 'deadlettered';
 
 /**
  * The sidekick's Prometheus metrics, in a registry of its own so several sidekicks (tests) can live in
@@ -97,7 +97,7 @@ export class SidekickMetrics {
     });
     this.deliveries = new Counter({
       name: 'saker_sidekick_deliveries_total',
-      help: 'Delivery outcomes per output: ok, retried (will be retried), failed (permanent error), deadlettered.',
+      help: 'Delivery outcomes per output: ok, deferred (held back by the output\'s own rate limit, no attempt used), retried (will be retried), failed (permanent error), deadlettered.',
       labelNames: ['output', 'status'],
       registers,
     });

@@ -21,8 +21,8 @@ const SHARED_SLOTS = new Map<string, number>();
 
 /**
  * The Slack-specific rate limit, as a wrapper the delivery layer applies around a `SlackOutput`:
- * at most `perSecond` messages per destination. A send that comes too early is answered `retryable`
- * with the wait as `retryAfterMs` (nothing is dropped: the alerts stay queued). When the delivery layer
+ * at most `perSecond` messages per destination. A send that comes too early is answered `deferred`
+ * with the wait as `retryAfterMs` (nothing is dropped: the alerts stay queued, and no attempt is used). When the delivery layer
  * hands over a batch of several alerts — a backlog built up behind the limit — they go out as ONE
  * digest message ("rule X fired 312 times on host Y in the last 58 s") and are all acknowledged by
  * it. A 429 from Slack pushes the destination's next slot back by its `Retry-After`.
@@ -40,7 +40,7 @@ export function withSlackRateLimit(output: SlackOutput, options: SlackRateLimitO
       const start = now();
       const free = slots.get(key) ?? 0;
       if (start < free) {
-        return repeatResult({ status: 'retryable', reason: 'Slack rate limit for this destination', retryAfterMs: Math.ceil(free - start) }, alerts.length);
+        return repeatResult({ status: 'deferred', reason: 'Slack rate limit for this destination', retryAfterMs: Math.ceil(free - start) }, alerts.length);
       }
       slots.set(key, start + interval);
       const results = alerts.length === 1 ? await output.send(alerts, context) : repeatResult(await output.sendDigest(alerts, context), alerts.length);

@@ -252,6 +252,12 @@ export class DeliveryQueue {
       const attempts = item.attempts + 1;
       if (result.status === 'ok') return { seq: item.seq, kind: 'done', ...(item.alert.uuid !== undefined ? { uuid: item.alert.uuid, attempts } : {}) };
       if (result.status === 'permanent') return { seq: item.seq, kind: 'dead', attempts, reason: result.reason };
+      if (result.status === 'deferred') {
+        // Held back by the output itself: back in the queue at exactly that time, with its attempts as they were.
+        const nextAt = now + result.retryAfterMs;
+        if (nextAt - item.createdAt > this.policy.maxAgeMs) return { seq: item.seq, kind: 'dead', attempts: item.attempts, reason: `gave up at max age: ${result.reason}` };
+        return { seq: item.seq, kind: 'retry', attempts: item.attempts, nextAt, error: result.reason };
+      }
       const nextAt = now + retryDelay(this.policy.backoff, attempts, result.retryAfterMs);
       if (attempts >= this.policy.maxAttempts) {
         return { seq: item.seq, kind: 'dead', attempts, reason: `gave up after ${attempts} attempts: ${result.reason}` };
@@ -275,11 +281,14 @@ export class DeliveryQueue {
     }
     const count = (kind: Settlement['kind']) => settlements.filter((s) => s.kind === kind).length;
     const permanent = this.stopped ? 0 : results.filter((r, i) => r?.status === 'permanent' && i < batch.length).length;
+    const deferred = this.stopped ? 0 : all.filter((s, i) => s.kind === 'retry' && results[i]?.status === 'deferred').length;
     this.metrics.delivery(this.name, 'ok', count('done'));
-    this.metrics.delivery(this.name, 'retried', count('retry'));
+    this.metrics.delivery(this.name, 'deferred', deferred);
+    this.metrics.delivery(this.name, 'retried', count('retry') - deferred);
     this.metrics.delivery(this.name, 'failed', permanent);
     this.metrics.delivery(this.name, 'deadlettered', count('dead'));
-    const firstProblem = settlements.find((s) => s.kind !== 'done');
+    // Held back by the output's own rate limit is routine, not a failure worth a warning.
+    const firstProblem = settlements.find((s, i) => s.kind !== 'done' && !(s.kind === 'retry' && results[i]?.status === 'deferred'));
     if (firstProblem) {
       this.log.warn(
         { output: this.name, failed: settlements.length - count('done'), deadlettered: count('dead') },

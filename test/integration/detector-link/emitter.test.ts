@@ -185,6 +185,8 @@ describe('detector → sidekick link', () => {
     const [first, second] = receiver.requests;
     // A sleep never ends early, so this lower bound cannot flake on a slow machine.
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    // The receiver sees the retry before the emitter has read the answer to it.
+    await until(() => emitter.stats().sent === 1, 'the retry to be counted as sent');
     expect(emitter.stats()).toMatchObject({ sent: 1, failedAttempts: 1 });
   });
 });

@@ -179,7 +179,7 @@ describe('slack rate limit and digest', () => {
     expect(await output.send([sampleAlert()], context)).toEqual([{ status: 'ok' }]);
     clock += 250;
     expect(await output.send([sampleAlert()], context)).toEqual([
-      { status: 'retryable', reason: 'Slack rate limit for this destination', retryAfterMs: 750 },
+      { status: 'deferred', reason: 'Slack rate limit for this destination', retryAfterMs: 750 },
     ]);
     expect(slack.posted).toHaveLength(1);
     clock += 750;
@@ -216,7 +216,7 @@ describe('slack rate limit and digest', () => {
     const before = slack.peer.requests.length;
     expect((await output.send([sampleAlert()], context))[0]).toMatchObject({ status: 'retryable', retryAfterMs: 30_000 });
     clock += 1000;
-    expect((await output.send([sampleAlert()], context))[0]).toMatchObject({ status: 'retryable', retryAfterMs: 29_000 });
+    expect((await output.send([sampleAlert()], context))[0]).toMatchObject({ status: 'deferred', retryAfterMs: 29_000 });
     expect(slack.peer.requests.length - before).toBe(1);
     clock += 29_000;
     expect(await output.send([sampleAlert()], context)).toEqual([{ status: 'ok' }]);

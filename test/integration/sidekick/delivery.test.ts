@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Outbox, routesFromConfig } from '../../../sidekick/index.js';
 import { startHttpPeer, type HttpPeer, type ScriptedReply } from '../../support/peers/http-peer.js';
+import { startSlackServer } from '../../support/peers/slack-server.js';
 import { FALCO_ALERT, removeDataDirs, startSidekick, until, webhookRoute, type RunningSidekick } from './harness.js';
 
 let peers: HttpPeer[] = [];
@@ -89,6 +90,33 @@ describe('retries', () => {
     // Scheduled an hour out (minus the time since the attempt), not at the 10 ms backoff.
     expect((schedule?.nextAt ?? 0) - attemptedBefore).toBeGreaterThan(3_500_000);
     expect(target.requests).toHaveLength(1);
+  });
+});
+
+describe("an output's own rate limit", () => {
+  it('holds alerts back without using attempts, so those arriving behind the limit go out together as a digest', async () => {
+    const slack = await startSlackServer();
+    try {
+      // One attempt allowed: were a held-back alert counted as a failed attempt, it would be dead-lettered.
+      const r = await sidekick({ env: { SLACK_WEBHOOKURL: slack.webhookUrl, OUTBOX_MAXATTEMPTS: '1' }, routes: (config) => routesFromConfig(config) });
+      await r.post('/', { ...FALCO_ALERT, rule: 'first' });
+      await until('the first message', () => slack.posted.length === 1);
+      for (let i = 0; i < 6; i++) {
+        expect((await r.post('/', { ...FALCO_ALERT, rule: `behind the limit ${i}` })).status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await until('every alert delivered', () => r.sidekick.outbox.pendingCount === 0, 15_000);
+      const text = JSON.stringify(slack.posted.map((p) => p.payload));
+      expect(text).toContain('Digest of');
+      // Six alerts in at most two messages: they fell due together at the limit's next free slot(s).
+      expect(slack.posted.length).toBeLessThanOrEqual(3);
+      const dead = (await (await fetch(`${r.url}/api/v1/deadletters`)).json()) as { total: number };
+      expect(dead.total).toBe(0);
+      const metrics = await (await fetch(`${r.url}/metrics`)).text();
+      expect(metrics).toMatch(/saker_sidekick_deliveries_total\{output="slack",status="deferred"\} [1-9]/);
+    } finally {
+      await slack.close();
+    }
   });
 });
 
