@@ -49,6 +49,8 @@ export class DeliveryQueue {
    */
   private cursor: { nextAt: number; taken: number } | undefined;
   private lastFullScanAt = -Infinity;
+  /** The `now` of the last read of the outbox: a row due later than that has not been seen by any read. */
+  private lastReadAt = -Infinity;
   /**
    * The last read saw every due row: until rows are added (notify), fall due (timer) or the periodic
    * full scan, another read would find nothing, so a completion that frees a slot does not read.
@@ -79,7 +81,12 @@ export class DeliveryQueue {
     if (this.stopped) return;
     this.caughtUp = false;
     this.scheduleChanged = true;
-    if (this.pumpScheduled || this.active >= this.policy.concurrency) return;
+    if (this.active < this.policy.concurrency) this.schedulePump();
+  }
+
+  /** One pump on the next turn of the event loop, however often it is asked for until then. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
     this.pumpScheduled = true;
     setImmediate(() => {
       this.pumpScheduled = false;
@@ -138,6 +145,7 @@ export class DeliveryQueue {
       const rows = Math.max(this.output.maxBatch, Math.min(this.output.maxBatch * this.policy.concurrency, PREFETCH_ROWS));
       const { items, complete } = this.read(now, rows);
       this.caughtUp = complete;
+      this.lastReadAt = now;
       for (const item of items) {
         this.inFlight.add(item.seq);
         this.buffer.push(item);
@@ -212,9 +220,19 @@ export class DeliveryQueue {
   private armTimer(now: number): void {
     if (!this.scheduleChanged) return;
     const next = this.outbox.nextDueAt(this.name);
-    // A row due by now is in flight (its completion pumps and looks again): the answer may still change.
+    // A row due by now may still be in flight (its completion pumps and looks again): the answer may change.
     this.scheduleChanged = next !== undefined && next <= now;
-    if (next === undefined || next <= now) return;
+    if (next === undefined) return;
+    if (next <= now) {
+      // Due already, yet the reads just made found nothing: in flight, or it fell due after the last
+      // read looked (a read skipped while caught up). With nothing in flight it can only be the latter,
+      // and no completion will come to pump: look again now rather than wait for the next alert.
+      if (this.inFlight.size === 0 || next > this.lastReadAt) {
+        this.caughtUp = false;
+        this.schedulePump();
+      }
+      return;
+    }
     if (this.timer !== undefined && this.timerAt <= next) return;
     clearTimeout(this.timer);
     this.timerAt = next;
