@@ -24,12 +24,12 @@ describe('saker CLI', () => {
   it('lists every subcommand in --help and exits 0', async () => {
     const { code, stdout } = await run('--help');
     expect(code).toBe(0);
-    for (const name of ['run', 'detector', 'sidekick', 'rules', 'replay', 'version']) {
+    for (const name of ['run', 'detector', 'sidekick', 'rules', 'replay', 'plugins', 'demo', 'version']) {
       expect(stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     }
   });
 
-  it.each([['run'], ['detector'], ['sidekick'], ['rules', 'validate'], ['rules', 'parse'], ['replay'], ['version']])(
+  it.each([['run'], ['detector'], ['sidekick'], ['rules', 'validate'], ['rules', 'parse'], ['replay'], ['plugins', 'list'], ['demo'], ['version']])(
     'has --help on %s',
     async (...names) => {
       const { code, stdout } = await run(...names, '--help');
