@@ -270,20 +270,17 @@ export class DeliveryQueue {
       const attempts = item.attempts + 1;
       if (result.status === 'ok') return { seq: item.seq, kind: 'done', ...(item.alert.uuid !== undefined ? { uuid: item.alert.uuid, attempts } : {}) };
       if (result.status === 'permanent') return { seq: item.seq, kind: 'dead', attempts, reason: result.reason };
-      if (result.status === 'deferred') {
-        // Held back by the output itself: back in the queue at exactly that time, with its attempts as they were.
-        const nextAt = now + result.retryAfterMs;
-        if (nextAt - item.createdAt > this.policy.maxAgeMs) return { seq: item.seq, kind: 'dead', attempts: item.attempts, reason: `gave up at max age: ${result.reason}` };
-        return { seq: item.seq, kind: 'retry', attempts: item.attempts, nextAt, error: result.reason };
-      }
-      const nextAt = now + retryDelay(this.policy.backoff, attempts, result.retryAfterMs);
-      if (attempts >= this.policy.maxAttempts) {
+      // Held back by the output itself: back in the queue at exactly that time, with its attempts as they were.
+      const deferred = result.status === 'deferred';
+      const tries = deferred ? item.attempts : attempts;
+      const nextAt = now + (deferred ? result.retryAfterMs : retryDelay(this.policy.backoff, attempts, result.retryAfterMs));
+      if (!deferred && attempts >= this.policy.maxAttempts) {
         return { seq: item.seq, kind: 'dead', attempts, reason: `gave up after ${attempts} attempts: ${result.reason}` };
       }
       if (nextAt - item.createdAt > this.policy.maxAgeMs) {
-        return { seq: item.seq, kind: 'dead', attempts, reason: `gave up at max age: ${result.reason}` };
+        return { seq: item.seq, kind: 'dead', attempts: tries, reason: `gave up at max age: ${result.reason}` };
       }
-      return { seq: item.seq, kind: 'retry', attempts, nextAt, error: result.reason };
+      return { seq: item.seq, kind: 'retry', attempts: tries, nextAt, error: result.reason };
     });
     // Failures caused by our own shutdown must not use up attempts; those rows simply stay pending.
     const settlements = this.stopped ? all.filter((s) => s.kind === 'done') : all;

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openWalDatabase } from '../../common/sqlite.js';
 import { parseJson, stringifyJson, type Alert } from '../../contract/index.js';
 
 /** One alert waiting to be delivered to one output. */
@@ -124,16 +124,12 @@ export class Outbox {
   private deliveredSincePrune = 0;
   private readonly stmt;
   private readonly acceptTx;
-  private readonly settleTx;
   private readonly settleGroupTx;
   /** Outcomes waiting for the group commit; at most one entry per send in flight, so bounded by the queues' concurrency. */
   private settleQueue: QueuedSettlement[] = [];
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, OUTBOX_FILE));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openWalDatabase(join(dataDir, OUTBOX_FILE));
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     const db = this.db;
@@ -141,11 +137,6 @@ export class Outbox {
       insertAlert: db.prepare<[string, string, number]>('INSERT INTO alerts (uuid, body, received_at) VALUES (?, ?, ?)'),
       insertDelivery: db.prepare<[string, number | bigint, number, number]>(
         'INSERT INTO deliveries (output, alert_seq, attempts, next_at, created_at) VALUES (?, ?, 0, ?, ?)',
-      ),
-      due: db.prepare<[string, number, number], DueRow>(
-        `SELECT d.alert_seq AS seq, a.body AS body, d.attempts AS attempts, d.created_at AS created_at, d.next_at AS next_at
-         FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
-         WHERE d.output = ? AND d.next_at <= ? ORDER BY d.next_at, d.alert_seq LIMIT ?`,
       ),
       // Index only (deliveries_due covers it): which rows, without reading their bodies.
       dueKeysFrom: db.prepare<[string, number, number, number], { seq: number }>(
@@ -226,7 +217,6 @@ export class Outbox {
         this.stmt.gcAlert.run(s.seq, s.seq, s.seq);
       }
     };
-    this.settleTx = db.transaction(apply);
     this.settleGroupTx = db.transaction((queued: readonly QueuedSettlement[]) => {
       for (const q of queued) apply(q.output, q.settlements, q.now);
     });
@@ -249,17 +239,11 @@ export class Outbox {
     for (const entry of entries) this.pending += entry.outputs.length;
   }
 
-  /** Due deliveries for `output`, oldest first, skipping those already in flight. */
-  due(output: string, now: number, limit: number, inFlight: ReadonlySet<number>): PendingDelivery[] {
-    if (inFlight.size === 0) return pendingOf(this.stmt.due.all(output, now, limit), limit, inFlight);
-    return this.dueFrom(output, now, Number.MIN_SAFE_INTEGER, limit, inFlight.size, inFlight).items;
-  }
-
   /**
-   * Like `due`, but only deliveries due at `from` or later, looking at most at `limit + skip` rows: a
-   * queue that knows at most `skip` of its rows in flight are due at or after `from` reads only those
-   * and the new ones, instead of walking past everything it has in flight as `due` does. `complete`
-   * is true when the read looked at every row due from `from` to `now`.
+   * Due deliveries for `output` not in flight, oldest first, due at `from` or later, looking at most at
+   * `limit + skip` rows: a queue that knows at most `skip` of its rows in flight are due at or after
+   * `from` reads only those and the new ones, instead of walking past everything it has in flight.
+   * `complete` is true when the read looked at every row due from `from` to `now`.
    */
   dueFrom(
     output: string,
@@ -279,7 +263,7 @@ export class Outbox {
       if (row) rows.push(row);
       if (rows.length >= limit) break;
     }
-    return { items: pendingOf(rows, limit, inFlight), complete: rows.length < limit && looked < limit + skip };
+    return { items: rows.map(pendingOf), complete: rows.length < limit && looked < limit + skip };
   }
 
   /** Earliest `next_at` among `output`'s pending deliveries, or undefined when it has none. */
@@ -291,12 +275,6 @@ export class Outbox {
   schedule(output: string, seq: number): { nextAt: number; attempts: number } | undefined {
     const row = this.stmt.nextAt.get(output, seq);
     return row ? { nextAt: row.next_at, attempts: row.attempts } : undefined;
-  }
-
-  /** Records the outcome of a batch for one output in one transaction. */
-  settle(output: string, settlements: readonly Settlement[], now: number): void {
-    this.settleTx(output, settlements, now);
-    this.settled(settlements, now);
   }
 
   /**
@@ -442,7 +420,7 @@ export class Outbox {
   }
 }
 
-/** A due row as the `due` queries return it. */
+/** A due row as `dueRow` returns it. */
 interface DueRow {
   seq: number;
   body: string;
@@ -451,13 +429,7 @@ interface DueRow {
   next_at: number;
 }
 
-/** Up to `limit` of `rows` (in queue order) not in flight, with their alerts parsed. */
-function pendingOf(rows: readonly DueRow[], limit: number, inFlight: ReadonlySet<number>): PendingDelivery[] {
-  const result: PendingDelivery[] = [];
-  for (const row of rows) {
-    if (inFlight.has(row.seq)) continue;
-    result.push({ seq: row.seq, alert: parseJson(row.body) as Alert, attempts: row.attempts, createdAt: row.created_at, nextAt: row.next_at, json: row.body });
-    if (result.length >= limit) break;
-  }
-  return result;
+/** A due row with its alert parsed. */
+function pendingOf(row: DueRow): PendingDelivery {
+  return { seq: row.seq, alert: parseJson(row.body) as Alert, attempts: row.attempts, createdAt: row.created_at, nextAt: row.next_at, json: row.body };
 }
