@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openWalDatabase } from '../../common/sqlite.js';
 import { parseJson, stringifyJson, type Alert } from '../../contract/index.js';
 
 /** An alert waiting in the spool, with the id that acknowledges it. */
@@ -32,10 +31,7 @@ export class AlertSpool {
     file: string,
     private readonly options: SpoolOptions,
   ) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openWalDatabase(file);
     this.db.exec('CREATE TABLE IF NOT EXISTS spool (id INTEGER PRIMARY KEY AUTOINCREMENT, alert TEXT NOT NULL)');
     this.insert = this.db.prepare('INSERT INTO spool (alert) VALUES (?)');
     this.select = this.db.prepare('SELECT id, alert FROM spool ORDER BY id LIMIT ?');

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Alert, Priority } from '../../contract/index.js';
 import { PRIORITIES, parseJson, prioritySeverity, stringifyJson } from '../../contract/index.js';
 import { SakerError } from '../../common/errors.js';
+import { openWalDatabase } from '../../common/sqlite.js';
 import { UI_ERRORS } from './errors.js';
 import { compileFilter, textWords, type AlertFilter, type CompiledFilter } from './filter.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
@@ -157,14 +157,7 @@ export class AlertStore {
   static open(options: AlertStoreOptions): AlertStore {
     let db: Database.Database;
     try {
-      let file = ':memory:';
-      if (options.directory !== ':memory:') {
-        mkdirSync(options.directory, { recursive: true });
-        file = join(options.directory, 'alerts.db');
-      }
-      db = new Database(file);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db = openWalDatabase(options.directory === ':memory:' ? ':memory:' : join(options.directory, 'alerts.db'));
       // Random uuids make the unique index's inserts scattered; a larger page cache keeps them in memory.
       db.pragma('cache_size = -65536');
       // A batch dirties hundreds of scattered index pages (random uuids); checkpointing every ~40 MB

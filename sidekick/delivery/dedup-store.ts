@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openWalDatabase } from '../../common/sqlite.js';
 import { parseJson, stringifyJson, type Alert } from '../../contract/index.js';
 
 /** The file inside `datadir` that holds open de-duplication windows (apart from the outbox, which it never blocks). */
@@ -60,10 +61,7 @@ export class DedupStore {
   private readonly stmt;
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, DEDUP_FILE));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openWalDatabase(join(dataDir, DEDUP_FILE));
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.stmt = {

@@ -1,8 +1,9 @@
-import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { SakerError } from '../../../common/errors.js';
+import { openWalDatabase } from '../../../common/sqlite.js';
 import type { JsonEvent, JsonValue, TimedDocument } from '../json-event.js';
 import { parseAuditPayload } from './parse.js';
 
@@ -101,11 +102,9 @@ export class AuditQueue {
     private readonly options: AuditQueueOptions,
   ) {
     try {
-      mkdirSync(dirname(file), { recursive: true });
-      this.db = new Database(file);
-      this.db.pragma('journal_mode = WAL');
-      // Commits are synced by syncWal(); SQLite still syncs around checkpoints and WAL resets.
-      this.db.pragma('synchronous = NORMAL');
+      // synchronous=NORMAL: each commit is made durable by flush()'s fdatasync of the log; SQLite
+      // itself still syncs around checkpoints and log resets.
+      this.db = openWalDatabase(file);
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS audit_requests (id INTEGER PRIMARY KEY AUTOINCREMENT, first_num INTEGER NOT NULL, count INTEGER NOT NULL, body TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS audit_progress (only INTEGER PRIMARY KEY CHECK (only = 1), finished_num INTEGER NOT NULL);
