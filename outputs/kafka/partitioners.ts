@@ -23,9 +23,16 @@ function roundRobin(): Pick {
 function custom(make: () => Pick): ICustomPartitioner {
   return () => {
     const pick = make();
+    // kafkajs hands every message of a send the same metadata array, replaced when metadata is refreshed:
+    // the partition list is worked out once per array, not once per message.
+    let metadata: unknown;
+    let partitions: number[] = [];
     return ({ partitionMetadata, message }) => {
-      const available = partitionMetadata.filter((p) => p.leader >= 0).map((p) => p.partitionId);
-      const partitions = available.length > 0 ? available : partitionMetadata.map((p) => p.partitionId);
+      if (partitionMetadata !== metadata) {
+        metadata = partitionMetadata;
+        const available = partitionMetadata.filter((p) => p.leader >= 0).map((p) => p.partitionId);
+        partitions = available.length > 0 ? available : partitionMetadata.map((p) => p.partitionId);
+      }
       return pick({ partitions, key: message.key });
     };
   };

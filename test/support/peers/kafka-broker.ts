@@ -29,6 +29,8 @@ export interface KafkaMockBroker {
    *  Resolves once every process of the broker is really stopped (a signal is delivered asynchronously). */
   pause(): Promise<void>;
   resume(): void;
+  /** CPU time (user + system, ms) the cluster's processes have used so far: what the peer costs a benchmark. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -59,9 +61,9 @@ function parseHeaders(list: unknown): Record<string, string> {
   return out;
 }
 
-/** The states (`R`, `S`, `T`, …) of the processes in process group `group`, from /proc. */
-function groupStates(group: number): string[] {
-  const states: string[] = [];
+/** The /proc/PID/stat fields after `comm` of every process in process group `group`. */
+function groupStats(group: number): string[][] {
+  const stats: string[][] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -71,10 +73,23 @@ function groupStates(group: number): string[] {
       continue; // exited meanwhile
     }
     // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ')'.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === group && state !== undefined) states.push(state);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === group) stats.push(fields);
   }
-  return states;
+  return stats;
+}
+
+/** The states (`R`, `S`, `T`, …) of the processes in process group `group`. */
+function groupStates(group: number): string[] {
+  return groupStats(group).flatMap(([state]) => (state === undefined ? [] : [state]));
+}
+
+/** Clock ticks per second of /proc's utime and stime (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
+const USER_HZ = 100;
+
+/** CPU time (ms) used by the processes of group `group` so far: utime + stime, fields 14 and 15 of stat. */
+function groupCpuMs(group: number): number {
+  return groupStats(group).reduce((ms, fields) => ms + ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ, 0);
 }
 
 /** Waits (up to 5 s) until every process of the group is stopped. */
@@ -88,12 +103,25 @@ async function untilGroupStopped(group: number): Promise<void> {
   }
 }
 
-/** Starts the mock cluster consuming `topic`; resolves once it prints its address. */
-export async function startKafkaMockBroker(options: { topic: string; brokers?: number }): Promise<KafkaMockBroker> {
+/**
+ * The topic the cluster's consumer reads when `consume: false`: nothing is produced to it, so the
+ * cluster only serves producers.
+ */
+const IDLE_TOPIC = 'saker-mock-idle';
+
+/**
+ * Starts the mock cluster consuming `topic`; resolves once it prints its address. With `consume: false`
+ * nothing reads `topic` back (`messages()` stays empty): the cluster's consumer, which decodes and
+ * prints every message, would otherwise spend about ten times the broker's own CPU (some 10 µs a
+ * message against 1), and a benchmark on a small machine would measure it too. Such a topic is created on first use with the mock's 4
+ * partitions (a producer or admin asking for its metadata creates it).
+ */
+export async function startKafkaMockBroker(options: { topic: string; brokers?: number; consume?: boolean }): Promise<KafkaMockBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'saker-kafka-'));
   const out = join(dir, 'consumed.jsonl');
+  const consumed = options.consume === false ? IDLE_TOPIC : options.topic;
   // Its own process group, so pause/stop reach the kcat child too, and only the processes started here.
-  const child: ChildProcess = spawn(KAFKA_MOCK_BROKER, ['--topic', options.topic, '--brokers', String(options.brokers ?? 1), '--out', out], {
+  const child: ChildProcess = spawn(KAFKA_MOCK_BROKER, ['--topic', consumed, '--brokers', String(options.brokers ?? 1), '--out', out], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -165,6 +193,7 @@ export async function startKafkaMockBroker(options: { topic: string; brokers?: n
       await untilGroupStopped(group);
     },
     resume: () => signal('SIGCONT'),
+    cpuMs: () => groupCpuMs(group),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = once(child, 'exit');
