@@ -23,6 +23,8 @@ export interface DetectorSnapshot {
   link: EmitterStats;
   /** The `--record` file, when recording. */
   recording?: { written: number; dropped: number };
+  /** /proc facts (an exec's cgroups, a socket's own address) events went without, by cause. */
+  hostFacts?: { vanished: number; timedOut: number; unprepared: number };
 }
 
 /** Why events were lost before rules saw them; the `cause` label of `saker_detector_event_drops_total`. */
@@ -87,6 +89,11 @@ export class DetectorMetrics {
       Object.entries(ALERT_DROP_CAUSES).map(([cause, read]) => [cause, read(s)] as [string, number]),
     );
     pulled('saker_detector_alert_send_failures_total', 'Failed attempts to send a batch of alerts (each is retried).', undefined, (s) => s.link.failedAttempts);
+    pulled('saker_detector_host_fact_misses_total', 'Host facts (/proc) live events went without, by cause (vanished: the process was gone; timed_out; unprepared).', 'cause', (s) => [
+      ['vanished', s.hostFacts?.vanished ?? 0],
+      ['timed_out', s.hostFacts?.timedOut ?? 0],
+      ['unprepared', s.hostFacts?.unprepared ?? 0],
+    ]);
     pulled('saker_detector_recorded_records_total', 'Records written to the --record file.', undefined, (s) => s.recording?.written ?? 0);
     pulled('saker_detector_record_drops_total', 'Records left out of the --record file because it reached its size limit.', undefined, (s) => s.recording?.dropped ?? 0);
     new Gauge({

@@ -12,7 +12,7 @@ import { SYSCALL_FIELDS } from './fields/syscall/index.js';
 import { DEFAULT_RULES_BY_SOURCE } from './plugins/default-rules.js';
 import { loadPlugins, type ConfiguredPlugin, type LoadedPlugins } from './plugins/load.js';
 import { runPluginSource, type RunningSource } from './plugins/run-source.js';
-import { BpftraceDriver, LiveEventAdapter } from './sources/live/index.js';
+import { BpftraceDriver, LiveEventAdapter, PrefetchingHostFacts } from './sources/live/index.js';
 import { DetectorMetrics } from './metrics.js';
 import { LiveRecorder, type RecordOptions } from './record/index.js';
 import { startDetectorWebserverIfEnabled } from './webserver.js';
@@ -156,6 +156,7 @@ function createSink(config: DetectorConfig): AlertSink {
 /** The live syscall source: the eBPF driver, state rebuilt from its records, and the recorder. */
 interface SyscallSource extends RunningSource {
   driver: BpftraceDriver;
+  hostFacts: PrefetchingHostFacts;
   recorder?: LiveRecorder;
 }
 
@@ -186,29 +187,31 @@ function startSyscallSource(
   recorder?.writeState(ctx.threads.values(), ctx.users);
   // The runtime's answers go into the recording where they arrived, so a replay shows the same fields.
   if (containerLookup && recorder) containerLookup.onFound = (id, info) => recorder.writeContainer(id, info);
-  const adapter = new LiveEventAdapter(ctx, recorder?.adapterOptions());
+  // /proc facts (an exec's cgroups and cwd, a socket's own address) are read ahead of each record, off
+  // the event loop; records are still handled one at a time, in order.
+  const host = new PrefetchingHostFacts(ctx);
+  const adapter = new LiveEventAdapter(ctx, recorder ? recorder.adapterOptions(host) : { host });
 
-  const done = (async () => {
-    for await (const record of driver.records()) {
-      counters.records++;
-      try {
-        const events = adapter.adapt(record);
-        recorder?.write(record);
-        for (const event of events) {
-          parser.process(event);
-          if (isRuleEvent(event.layout)) evaluate('syscall', event);
-        }
-      } catch (error) {
-        // One bad record must not stop detection; the first of each kind is logged.
-        if (counters.adapterErrors++ === 0) log.warn({ err: error, syscall: record.kind }, 'a live record could not be processed; counting further ones');
+  const done = host.drain(driver.records(), (record) => {
+    counters.records++;
+    try {
+      const events = adapter.adapt(record);
+      recorder?.write(record);
+      for (const event of events) {
+        parser.process(event);
+        if (isRuleEvent(event.layout)) evaluate('syscall', event);
       }
+    } catch (error) {
+      // One bad record must not stop detection; the first of each kind is logged.
+      if (counters.adapterErrors++ === 0) log.warn({ err: error, syscall: record.kind }, 'a live record could not be processed; counting further ones');
     }
-  })();
+  });
   return {
     source: 'syscall',
     ready: driver.ready,
     done,
     driver,
+    hostFacts: host,
     ...(recorder ? { recorder } : {}),
     stop: async () => {
       driver.stop();
@@ -288,6 +291,7 @@ export async function startDetector(config: SakerConfig, log: Logger, options: D
       adapterErrors: counters.adapterErrors,
       link: emitter.stats(),
       recording: syscall?.recorder?.stats,
+      hostFacts: syscall?.hostFacts.stats,
     }),
     engine.rules.flatMap((rule) => rule.tags),
   );

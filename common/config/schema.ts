@@ -97,7 +97,7 @@ export const DetectorConfigSchema = Type.Object(
           {
             enabled: Type.Boolean({
               default: true,
-              description: "Look up the same container fields from containerd's containers API over gRPC (as falco.yaml `container_engines.containerd`).",
+              description: "Look up the same container fields from containerd's containers API over gRPC, and `container.image.digest` from its images API (as falco.yaml `container_engines.containerd`).",
             }),
             sockets: Type.Array(Type.String(), {
               default: ['/run/containerd/containerd.sock', '/run/k3s/containerd/containerd.sock'],

@@ -59,8 +59,11 @@ function specMounts(spec: Doc | undefined): ContainerMount[] {
   });
 }
 
-/** The metadata in a containerd container record; `shortId` is the id events carry. */
-export function containerFromContainerd(shortId: string, c: ContainerdContainer): ContainerInfo {
+/**
+ * The metadata in a containerd container record; `shortId` is the id events carry, `imageDigest` the
+ * digest the images API gave for the record's image name (a digest in the name itself wins).
+ */
+export function containerFromContainerd(shortId: string, c: ContainerdContainer, imageDigest?: string): ContainerInfo {
   const spec = ociSpec(c);
   const n = c.image === '' ? undefined : splitImageName(c.image);
   const seconds = Number(c.created_at?.seconds ?? 0);
@@ -72,7 +75,7 @@ export function containerFromContainerd(shortId: string, c: ContainerdContainer)
     image: c.image || undefined,
     imageRepository: n?.repository || undefined,
     imageTag: n === undefined ? undefined : n.tag || (n.digest === '' ? 'latest' : undefined),
-    imageDigest: n?.digest || undefined,
+    imageDigest: n?.digest || imageDigest || undefined,
     privileged: privilegedFromSpec(spec),
     mounts: specMounts(spec),
     labels,

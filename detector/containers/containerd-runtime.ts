@@ -4,6 +4,11 @@
  * the configured namespaces in order (Kubernetes' `k8s.io` first, then Docker's `moby` and `default`).
  * With the full id from the cgroup path, `Get` answers; with only the 12-digit id, `List` with an
  * `id~=<prefix>` filter does, as libsinsp asks, and exactly one match counts.
+ *
+ * The container record names its image but not the image's digest: as Falco's containerd engine does,
+ * the images API's `Get` for that name gives the descriptor it points at, whose digest is
+ * `container.image.digest`. An image containerd no longer has (or an images call that fails) leaves the
+ * digest unknown; the container is still found.
  */
 import { join } from 'node:path';
 import { credentials, loadPackageDefinition, Metadata, status, type Client, type GrpcObject, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
@@ -18,20 +23,41 @@ export const CONTAINERD_NAMESPACES: readonly string[] = ['k8s.io', 'moby', 'defa
 /** Where the containers service definition lives, for clients and test peers alike. */
 export const CONTAINERD_PROTO = join(PACKAGE_ROOT, 'proto', 'containerd', 'containers.proto');
 
+/** Where the images service definition lives. */
+export const CONTAINERD_IMAGES_PROTO = join(PACKAGE_ROOT, 'proto', 'containerd', 'images.proto');
+
 export class ContainerdApiError extends Error {
   readonly code = 'SAKER_ERR_CONTAINERD_API';
 }
 
-let constructorCache: ServiceClientConstructor | undefined;
+const constructorCache = new Map<string, ServiceClientConstructor>();
+
+/** The generated client constructor for `containerd.services.<api>.v1.<Service>` from `file`. */
+function service(file: string, api: string, name: string): ServiceClientConstructor {
+  const cached = constructorCache.get(name);
+  if (cached) return cached;
+  const definition = loadSync(file, { keepCase: true, longs: String, enums: String, defaults: true });
+  const pkg = loadPackageDefinition(definition) as GrpcObject;
+  const v1 = ((pkg.containerd as GrpcObject).services as GrpcObject)[api] as GrpcObject;
+  const ctor = (v1.v1 as GrpcObject)[name] as ServiceClientConstructor;
+  constructorCache.set(name, ctor);
+  return ctor;
+}
 
 /** The generated client constructor for `containerd.services.containers.v1.Containers`. */
 export function containersService(): ServiceClientConstructor {
-  if (constructorCache) return constructorCache;
-  const definition = loadSync(CONTAINERD_PROTO, { keepCase: true, longs: String, enums: String, defaults: true });
-  const pkg = loadPackageDefinition(definition) as GrpcObject;
-  const v1 = ((pkg.containerd as GrpcObject).services as GrpcObject).containers as GrpcObject;
-  constructorCache = (v1.v1 as GrpcObject).Containers as ServiceClientConstructor;
-  return constructorCache;
+  return service(CONTAINERD_PROTO, 'containers', 'Containers');
+}
+
+/** The generated client constructor for `containerd.services.images.v1.Images`. */
+export function imagesService(): ServiceClientConstructor {
+  return service(CONTAINERD_IMAGES_PROTO, 'images', 'Images');
+}
+
+/** The image record as proto-loader decodes it (only what we read). */
+interface ContainerdImage {
+  name?: string;
+  target?: { digest?: string } | null;
 }
 
 /** gRPC statuses that mean what the HTTP clients' failures mean. */
@@ -46,6 +72,7 @@ type Unary = (request: object, metadata: Metadata, options: { deadline: number }
 export class ContainerdRuntime implements RuntimeClient {
   readonly kind = 'containerd';
   private client: Client | undefined;
+  private images: Client | undefined;
 
   constructor(
     readonly socket: string,
@@ -56,7 +83,7 @@ export class ContainerdRuntime implements RuntimeClient {
     try {
       for (const namespace of this.namespaces) {
         const container = await this.find(ref, namespace, call);
-        if (container !== undefined) return { kind: 'found', info: containerFromContainerd(ref.id, container) };
+        if (container !== undefined) return { kind: 'found', info: containerFromContainerd(ref.id, container, await this.imageDigest(container.image, namespace, call)) };
       }
       return { kind: 'not-found' };
     } catch (error) {
@@ -69,6 +96,24 @@ export class ContainerdRuntime implements RuntimeClient {
   close(): void {
     this.client?.close();
     this.client = undefined;
+    this.images?.close();
+    this.images = undefined;
+  }
+
+  /**
+   * The digest of the image `name` in `namespace`, or undefined when the name carries none and the
+   * images API does not know it (removed, or pulled under another name) or fails.
+   */
+  private async imageDigest(name: string, namespace: string, call: LookupCallOptions): Promise<string | undefined> {
+    if (name === '' || name.includes('@')) return undefined;
+    this.images ??= new (imagesService())(`unix:${this.socket}`, credentials.createInsecure(), { 'grpc.max_receive_message_length': call.maxBytes });
+    try {
+      const res = (await this.call(this.images, 'Get', { name }, namespace, call)) as { image?: ContainerdImage | null };
+      const digest = res.image?.target?.digest;
+      return digest ? digest : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The container in one namespace, undefined when that namespace has none (NOT_FOUND, no match). */
@@ -90,12 +135,16 @@ export class ContainerdRuntime implements RuntimeClient {
 
   private unary(method: 'Get' | 'List', request: object, namespace: string, call: LookupCallOptions): Promise<unknown> {
     this.client ??= new (containersService())(`unix:${this.socket}`, credentials.createInsecure(), { 'grpc.max_receive_message_length': call.maxBytes });
-    const fn = (this.client as unknown as Record<string, Unary>)[method];
+    return this.call(this.client, method, request, namespace, call);
+  }
+
+  private call(client: Client, method: string, request: object, namespace: string, call: LookupCallOptions): Promise<unknown> {
+    const fn = (client as unknown as Record<string, Unary>)[method];
     if (fn === undefined) return Promise.reject(new ContainerdApiError(`no ${method} method`));
     const metadata = new Metadata();
     metadata.set('containerd-namespace', namespace);
     return new Promise((resolve, reject) => {
-      fn.call(this.client, request, metadata, { deadline: Date.now() + call.timeoutMs }, (err, response) => (err ? reject(err) : resolve(response)));
+      fn.call(client, request, metadata, { deadline: Date.now() + call.timeoutMs }, (err, response) => (err ? reject(err) : resolve(response)));
     });
   }
 }

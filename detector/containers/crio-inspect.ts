@@ -3,7 +3,8 @@
  *
  * The document is CRI-O's `types.ContainerInfo` (cri-o/cri-o, pkg/types/types.go; served by
  * server/inspect.go): `name` (the runtime-side name, `k8s_<container>_<pod>_<ns>_<uid>_<attempt>`),
- * `pid`, `image` (the image name the container runs), `image_ref` (the storage image id),
+ * `pid`, `image` (the image name the container runs), `image_ref` (the storage image id, `sha256:<id>`
+ * or bare, or on newer CRI-O the digested reference `<repository>@sha256:<digest>`),
  * `created_time` (ns since the epoch), `labels` (the CRI labels, with `io.kubernetes.pod.namespace`,
  * `io.kubernetes.pod.name`, `io.kubernetes.container.name`), `annotations`, `crio_annotations`,
  * `log_path`, `root`, `sandbox` and `ip_addresses`. It carries no container id: the caller supplies
@@ -35,6 +36,18 @@ function stringMap(v: unknown): Record<string, string> {
 }
 
 /**
+ * What `image_ref` says, by its form (as libsinsp's CRI engine reads the CRI image_ref): a digested
+ * reference gives the registry digest; a bare or `sha256:`-prefixed id is the image id. libsinsp also
+ * reports a bare `sha256:<id>` as the digest; an image id is not a registry digest, so we do not.
+ */
+function imageReference(ref: string | undefined): { imageId?: string; digest?: string } {
+  if (ref === undefined) return {};
+  const at = ref.indexOf('@');
+  if (at >= 0) return ref.startsWith('sha256:', at + 1) ? { digest: ref.slice(at + 1) } : {};
+  return { imageId: ref.startsWith('sha256:') ? ref.slice('sha256:'.length) : ref };
+}
+
+/**
  * The metadata in a CRI-O inspect document for the container `id`.
  * @throws CrioDocumentError when the answer is not a JSON object
  */
@@ -45,7 +58,7 @@ export function containerFromCrioInspect(id: string, doc: unknown): ContainerInf
   const annotations = { ...stringMap(d.crio_annotations), ...stringMap(d.annotations) };
   const image = str(d.image);
   const n = image === undefined ? undefined : splitImageName(image);
-  const imageRef = str(d.image_ref);
+  const ref = imageReference(str(d.image_ref));
   const created = d.created_time;
   const ip = Array.isArray(d.ip_addresses) ? d.ip_addresses.find((a): a is string => typeof a === 'string') : undefined;
   // The annotation is per pod: "false" means no container of the pod is privileged; "true" only
@@ -56,10 +69,10 @@ export function containerFromCrioInspect(id: string, doc: unknown): ContainerInf
     type: 'cri-o',
     name: str(labels['io.kubernetes.container.name']) ?? str(d.name),
     image,
-    imageId: imageRef?.startsWith('sha256:') ? imageRef.slice('sha256:'.length) : imageRef,
+    imageId: ref.imageId,
     imageRepository: str(n?.repository),
     imageTag: n === undefined ? undefined : n.tag || (n.digest === '' ? 'latest' : undefined),
-    imageDigest: str(n?.digest),
+    imageDigest: str(n?.digest) ?? ref.digest,
     privileged,
     mounts: [],
     labels,

@@ -20,7 +20,7 @@ export type { ContainerRef, LookupFailure, LookupOutcome, RuntimeClient, Runtime
 export { DockerRuntime } from './docker-runtime.js';
 export { CrioRuntime } from './crio-runtime.js';
 export { containerFromCrioInspect, CrioDocumentError } from './crio-inspect.js';
-export { ContainerdRuntime, CONTAINERD_NAMESPACES, CONTAINERD_PROTO, containersService } from './containerd-runtime.js';
+export { ContainerdRuntime, CONTAINERD_NAMESPACES, CONTAINERD_PROTO, CONTAINERD_IMAGES_PROTO, containersService, imagesService } from './containerd-runtime.js';
 export { containerFromContainerd, privilegedFromSpec, type ContainerdContainer } from './containerd-record.js';
 export { cgroupFacts, cgroupFactsFrom, type CgroupFacts } from './cgroup-facts.js';
 

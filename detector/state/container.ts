@@ -1,51 +1,91 @@
 /**
- * Container id from a thread's cgroups, as libsinsp's runc matchers derive it: runc-based runtimes put
- * a 64-hex-digit container id at the end of the cgroup path, behind a runtime-specific prefix and
- * optional `.scope` suffix. The reported id is the first 12 digits; a thread in no container is "host".
+ * Container id from a thread's cgroups, as Falco's container engines (libsinsp's runc matchers, now the
+ * container plugin's) derive it. Each engine knows the layouts its runtime writes: the id sits between
+ * a prefix and a suffix, each found from the *right* of the path (so `/docker-<id>.scope/init.scope`,
+ * where the last `.scope` belongs to systemd's init unit, names no container, while
+ * `/docker-<id>.scope/payload` does). A 64-hex id is reported by its first 12 digits; containers that
+ * containerd's own clients (ctr, nerdctl's cgroupfs mode) create sit at `/<namespace>/<name>`, where the
+ * name is any length up to 64 and is reported by its first 12 characters. A thread no layout matches
+ * is on the host: "host".
+ *
+ * One deliberate difference: libsinsp's hex test for a 64-character id counts from the start of the
+ * path rather than of the id, so it lets some non-hex 64-character names through; we require hex.
  */
 
-/** A prefix/suffix pair around the 64-hex id at the end of a cgroup path. */
+/** A prefix/suffix pair around the id. */
 interface CgroupLayout {
   prefix: string;
   suffix: string;
 }
 
-// Union of the docker, cri (containerd, cri-o), containerd-ctr and podman layouts libsinsp knows.
-const LAYOUTS: readonly CgroupLayout[] = [
-  { prefix: '/', suffix: '' },
-  { prefix: '/docker-', suffix: '.scope' },
-  { prefix: '/crio-', suffix: '' },
-  { prefix: '/crio-', suffix: '.scope' },
-  { prefix: '/cri-containerd-', suffix: '.scope' },
-  { prefix: ':cri-containerd:', suffix: '' },
-  { prefix: '/libpod-', suffix: '.scope' },
-  { prefix: '/libpod-', suffix: '.scope/container' },
-  { prefix: '/default/', suffix: '' },
+const layouts = (pairs: readonly (readonly [string, string])[]): readonly CgroupLayout[] => pairs.map(([prefix, suffix]) => ({ prefix, suffix }));
+
+/** The engines in the order Falco asks them; the first layout that matches wins. */
+const ENGINE_LAYOUTS: readonly (readonly CgroupLayout[])[] = [
+  // podman: systemd and cgroupfs managers, `--cgroups=split` (quadlets), rootless under user@.service.
+  layouts([['/libpod-', '.scope'], ['/libpod-', '.scope/container'], ['/libpod-', ''], ['/libpod-payload-', ''], ['/libpod-payload-', '.scope']]),
+  // docker: cgroupfs (`/docker/<id>`) and systemd (`docker-<id>.scope`) drivers.
+  layouts([['/', ''], ['/docker-', '.scope']]),
+  // CRI runtimes, Kubernetes' kubepods trees under both drivers: containerd, CRI-O, cri-dockerd.
+  layouts([['/', ''], ['/crio-', ''], ['/cri-containerd-', '.scope'], ['/crio-', '.scope'], [':cri-containerd:', ''], ['/docker-', '.scope']]),
+  // nerdctl with the systemd driver.
+  layouts([['/nerdctl-', '.scope']]),
 ];
 
 /** The id libsinsp reports for threads outside any container. */
 export const HOST_CONTAINER_ID = 'host';
 const ID_LENGTH = 64;
 const REPORTED_ID_LENGTH = 12;
-const HEX64 = /^[0-9a-f]{64}$/;
+const HEX_ID = /^[0-9a-fA-F]{64}$/;
+/** containerd's namespace: the first `/name/` component whose name is alphanumeric runs joined by `.`, `_`, `-`. */
+const CONTAINERD_NAMESPACE = /\/[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*\//;
+/** systemd units: a containerd namespace path ending in one is a host service, not a container. */
+const SYSTEMD_UNIT_SUFFIXES: readonly string[] = ['.service', '.slice', '.scope'];
 
-/** The container id (12 hex digits) one cgroup path names, or undefined. */
-export function containerIdFromCgroupPath(path: string): string | undefined {
-  for (const { prefix, suffix } of LAYOUTS) {
-    if (!path.endsWith(suffix)) continue;
-    const end = path.length - suffix.length;
-    const start = end - ID_LENGTH;
-    if (start < prefix.length) continue;
-    if (path.slice(start - prefix.length, start) !== prefix) continue;
-    const id = path.slice(start, end);
-    if (HEX64.test(id)) return id.slice(0, REPORTED_ID_LENGTH);
-  }
-  return undefined;
+/** What one cgroup path says: the id events carry and the whole id the runtime knows. */
+export interface CgroupMatch {
+  /** `container.id`: the first 12 characters. */
+  id: string;
+  /** The whole id as the runtime names the container. */
+  fullId: string;
+  /** The prefix the id followed (`/docker-`, `/crio-`, `:cri-containerd:`, `/` ...; the namespace for containerd). */
+  prefix: string;
 }
 
-/** The container id for a thread's cgroups (`subsystem=path` pairs or bare paths), or "host". */
+/** The text between the last `prefix` and the last `suffix`, when it is an id. */
+function between(path: string, { prefix, suffix }: CgroupLayout, anyName: boolean): string | undefined {
+  const at = path.lastIndexOf(prefix);
+  if (at < 0) return undefined;
+  const start = at + prefix.length;
+  const end = suffix === '' ? path.length : path.lastIndexOf(suffix);
+  const length = end - start;
+  if (length === ID_LENGTH && HEX_ID.test(path.slice(start, end))) return path.slice(start, end);
+  if (!anyName || length <= 0 || length > ID_LENGTH) return undefined;
+  return SYSTEMD_UNIT_SUFFIXES.some((s) => path.endsWith(s)) ? undefined : path.slice(start, end);
+}
+
+/** The container one cgroup path names, or undefined. */
+export function matchCgroupPath(path: string): CgroupMatch | undefined {
+  for (const engine of ENGINE_LAYOUTS) {
+    for (const layout of engine) {
+      const fullId = between(path, layout, false);
+      if (fullId !== undefined) return { id: fullId.slice(0, REPORTED_ID_LENGTH), fullId, prefix: layout.prefix };
+    }
+  }
+  const namespace = CONTAINERD_NAMESPACE.exec(path)?.[0];
+  const fullId = namespace === undefined ? undefined : between(path, { prefix: namespace, suffix: '' }, true);
+  return fullId === undefined || namespace === undefined ? undefined : { id: fullId.slice(0, REPORTED_ID_LENGTH), fullId, prefix: namespace };
+}
+
+/** The container id (12 characters) one cgroup path names, or undefined. */
+export function containerIdFromCgroupPath(path: string): string | undefined {
+  return matchCgroupPath(path)?.id;
+}
+
+/** The container id for a thread's cgroups (`subsystem=path` pairs), or "host": the first path that names one wins. */
 export function containerIdFromCgroups(cgroups: readonly (readonly [string, string])[]): string {
   for (const [, path] of cgroups) {
+    if (path === '') continue;
     const id = containerIdFromCgroupPath(path);
     if (id !== undefined) return id;
   }

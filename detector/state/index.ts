@@ -6,10 +6,11 @@ export { blankThread } from './thread.js';
 export { ThreadTable, MAX_ANCESTRY } from './thread-table.js';
 export type { UserInfo, GroupInfo } from './users.js';
 export { UserTable, parsePasswd, parseGroup, loadHostUsers } from './users.js';
-export type { ContainerInfo, ContainerMount } from './container.js';
+export type { CgroupMatch, ContainerInfo, ContainerMount } from './container.js';
 export {
   HOST_CONTAINER_ID,
   containerIdFromCgroupPath,
+  matchCgroupPath,
   containerIdFromCgroups,
   parseCgroupList,
   parseProcCgroup,
@@ -18,4 +19,4 @@ export { ipv4ToString, ipv6ToString, isV4Mapped } from './ip.js';
 export type { LocalInterface } from './local-addresses.js';
 export { LocalAddresses, ipv6Words } from './local-addresses.js';
 export type { ProcSeedCounts, ProcSocket } from './proc-seed.js';
-export { seedFromProc, kernelOpenFlagsToPpm, parseHexEndpoint, readSocketTables, readCgroupControllers, namedCgroups } from './proc-seed.js';
+export { seedFromProc, kernelOpenFlagsToPpm, parseHexEndpoint, parseNetTable, IP_NET_TABLES, readSocketTables, readCgroupControllers, namedCgroups } from './proc-seed.js';

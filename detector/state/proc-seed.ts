@@ -103,6 +103,22 @@ function tryRead<T>(read: () => T): T | undefined {
   }
 }
 
+/** The /proc/net tables (file name, socket type, protocol) that hold IP sockets. */
+export const IP_NET_TABLES: readonly (readonly [file: string, type: 'ipv4' | 'ipv6', l4proto: 'tcp' | 'udp'])[] = NET_TABLES;
+
+/** Adds the sockets of one /proc/net/{tcp,udp}[6] text to `out`, by inode; `only` keeps just that inode. */
+export function parseNetTable(text: string, type: 'ipv4' | 'ipv6', l4proto: 'tcp' | 'udp', out: Map<string, ProcSocket>, only?: string): void {
+  for (const line of text.split('\n').slice(1)) {
+    const c = line.trim().split(/\s+/);
+    const inode = c[9];
+    if (!inode || inode === '0' || (only !== undefined && inode !== only)) continue;
+    const local = c[1] ? parseHexEndpoint(c[1]) : undefined;
+    const remote = c[2] ? parseHexEndpoint(c[2]) : undefined;
+    if (!local || !remote) continue;
+    out.set(inode, { type, l4proto, local, remote, listening: l4proto === 'tcp' ? c[3] === TCP_LISTEN : remote.port === 0 });
+  }
+}
+
 /**
  * Reads one namespace's socket tables (`<dir>/net/...`), or only those of the given kinds (the tables
  * can be large on a busy host); a missing table just contributes nothing.
@@ -111,15 +127,7 @@ export function readSocketTables(dir: string, kinds: ReadonlySet<FdType> = ALL_S
   const out = new Map<string, ProcSocket>();
   for (const [file, type, l4proto] of NET_TABLES) {
     if (!kinds.has(type)) continue;
-    const text = tryRead(() => readFileSync(join(dir, 'net', file), 'utf8')) ?? '';
-    for (const line of text.split('\n').slice(1)) {
-      const c = line.trim().split(/\s+/);
-      const local = c[1] ? parseHexEndpoint(c[1]) : undefined;
-      const remote = c[2] ? parseHexEndpoint(c[2]) : undefined;
-      const inode = c[9];
-      if (!local || !remote || !inode || inode === '0') continue;
-      out.set(inode, { type, l4proto, local, remote, listening: l4proto === 'tcp' ? c[3] === TCP_LISTEN : remote.port === 0 });
-    }
+    parseNetTable(tryRead(() => readFileSync(join(dir, 'net', file), 'utf8')) ?? '', type, l4proto, out);
   }
   const unix = kinds.has('unix') ? (tryRead(() => readFileSync(join(dir, 'net', 'unix'), 'utf8')) ?? '') : '';
   for (const line of unix.split('\n').slice(1)) {

@@ -156,6 +156,45 @@ function nulJoined(items: readonly string[]): Uint8Array {
   return Buffer.from(items.map((s) => `${s}\0`).join(''), 'utf8');
 }
 
+/** A /proc lookup the adapter will make for a record (see `hostQueries`). */
+export type HostQuery =
+  | { kind: 'process'; pid: number }
+  | { kind: 'tgid'; tid: number }
+  | { kind: 'socket'; pid: number; fd: number; like: LiveSockAddr };
+
+const isIpAddr = (v: unknown): v is LiveSockAddr => typeof v === 'object' && v !== null && ((v as LiveSockAddr).family === 'inet' || (v as LiveSockAddr).family === 'inet6');
+
+/**
+ * The host lookups adapting `record` will make, so they can be read ahead without blocking: an exec
+ * reads its process, a connect or accept its socket's own address, a fork whose thread group the
+ * record does not settle its child's status. Mirrors `execParams`, `derived` and `fork`; `ctx` is only
+ * a hint (a parent it knows already answers the fork's question), so a query too many costs a read
+ * and a query missed is answered "unknown" and counted by the facts provider.
+ */
+export function hostQueries(record: LiveRecord, ctx: SyscallContext): HostQuery[] {
+  if (record.kind === 'exit') return [];
+  if (record.kind === 'fork') {
+    if (record.thread === false) return [];
+    const known = ctx.threads.get(record.childTid);
+    if (known && !known.incomplete) return [];
+    return record.thread && ctx.threads.get(record.parentTid) ? [] : [{ kind: 'tgid', tid: record.childTid }];
+  }
+  if (PLAIN_PLANS.has(record.syscall)) return [];
+  const out: HostQuery[] = [];
+  if (record.exec) out.push({ kind: 'process', pid: record.pid });
+  const probe = PROBES_BY_NAME.get(record.syscall);
+  if (!probe) return out;
+  if (record.syscall === 'connect') {
+    const index = (name: string) => probe.args.findIndex((a) => (ARG_ALIASES[record.syscall]?.[a.name] ?? a.name) === name);
+    const addr = record.args.get(index('addr'));
+    const fd = record.args.get(index('fd'));
+    if (isIpAddr(addr) && typeof fd === 'number' && fd >= 0) out.push({ kind: 'socket', pid: record.pid, fd, like: addr });
+  }
+  const peer = probe.exitSockaddr ? record.args.get(probe.args.length) : undefined;
+  if (isIpAddr(peer) && record.ret >= 0) out.push({ kind: 'socket', pid: record.pid, fd: record.ret, like: peer });
+  return out;
+}
+
 /** Turns live records into Falco-shaped syscall events. */
 export class LiveEventAdapter {
   private num = 0;

@@ -2,12 +2,13 @@
 // over gRPC on a unix socket, built from the same field numbers as containerd's containers.proto. Like
 // containerd it keeps containers per namespace and reads the namespace from the `containerd-namespace`
 // metadata (none: FAILED_PRECONDITION), answers Get for an exact id (unknown: NOT_FOUND), and List with
-// `id~=<regexp>` filters (any of which may match). The spec travels as an Any holding OCI JSON.
+// `id~=<regexp>` filters (any of which may match). The spec travels as an Any holding OCI JSON. Its
+// images service answers Get by name, per namespace, with the descriptor the name points at.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { containersService } from '../../../detector/containers/index.js';
+import { containersService, imagesService } from '../../../detector/containers/index.js';
 
 export interface FakeContainerdContainer {
   namespace: string;
@@ -55,8 +56,11 @@ function toWire(c: FakeContainerdContainer): Wire {
 
 export class FakeContainerdApi {
   readonly socketPath: string;
-  /** `Method namespace argument` per call, in order. */
+  /** `Method namespace argument` per containers call, in order. */
   readonly calls: string[] = [];
+  /** `Get namespace name` per images call, in order. */
+  readonly imageCalls: string[] = [];
+  private readonly images: { namespace: string; name: string; digest: string }[] = [];
   private readonly dir: string;
   private readonly server = new Server();
   private readonly containers: FakeContainerdContainer[] = [];
@@ -67,6 +71,9 @@ export class FakeContainerdApi {
     this.server.addService(containersService().service, {
       Get: (call: ServerUnaryCall<{ id: string }, unknown>, done: sendUnaryData<unknown>) => this.get(call, done),
       List: (call: ServerUnaryCall<{ filters: string[] }, unknown>, done: sendUnaryData<unknown>) => this.list(call, done),
+    });
+    this.server.addService(imagesService().service, {
+      Get: (call: ServerUnaryCall<{ name: string }, unknown>, done: sendUnaryData<unknown>) => this.getImage(call, done),
     });
   }
 
@@ -82,6 +89,21 @@ export class FakeContainerdApi {
 
   addContainer(c: FakeContainerdContainer): void {
     this.containers.push(c);
+  }
+
+  /** An image record: `name` points at a manifest (or index) with this digest. */
+  addImage(image: { namespace: string; name: string; digest: string }): void {
+    this.images.push(image);
+  }
+
+  private getImage(call: ServerUnaryCall<{ name: string }, unknown>, done: sendUnaryData<unknown>): void {
+    const ns = this.namespace(call, done);
+    this.imageCalls.push(`Get ${ns ?? '-'} ${call.request.name}`);
+    if (ns === undefined) return;
+    const found = this.images.find((i) => i.namespace === ns && i.name === call.request.name);
+    if (!found) return done({ code: status.NOT_FOUND, details: `image "${call.request.name}": not found` });
+    const target = { media_type: 'application/vnd.oci.image.index.v1+json', digest: found.digest, size: '1609' };
+    done(null, { image: { name: found.name, labels: {}, target } });
   }
 
   private namespace(call: ServerUnaryCall<unknown, unknown>, done: sendUnaryData<unknown>): string | undefined {

@@ -18,6 +18,9 @@ const CTRD_ID = 'b2c3d4e5f6a7' + '2'.repeat(52);
 const PRIV_ID = 'c3d4e5f6a7b8' + '3'.repeat(52);
 const MOBY_ID = 'd4e5f6a7b8c9' + '4'.repeat(52);
 const NOBODY_ID = 'e5f6a7b8c9d0' + '5'.repeat(52);
+const DIGESTED_ID = 'f6a7b8c9d0e1' + '6'.repeat(52);
+const API_DIGEST = 'sha256:' + 'cd'.repeat(32);
+const NGINX_DIGEST = 'sha256:' + 'ef'.repeat(32);
 
 /** tid → cgroup path, in the forms the runtimes write under systemd and cgroupfs drivers. */
 const THREADS: Record<number, string> = {
@@ -26,6 +29,7 @@ const THREADS: Record<number, string> = {
   300: `/kubepods/besteffort/pod7a6b5c4d-0000-1111-2222-333344445555/${PRIV_ID}`,
   400: `/system.slice/docker-${MOBY_ID}.scope`,
   500: `/kubepods/burstable/pod1234/${NOBODY_ID}`,
+  600: `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod5a4b.slice/crio-${DIGESTED_ID}.scope`,
 };
 
 const quiet = (): { warn: (o: object, m: string) => void; debug: (o: object, m: string) => void; lines: string[] } => {
@@ -41,6 +45,7 @@ const track = (l: ContainerLookup): ContainerLookup => (lookups.push(l), l);
 beforeEach(async () => {
   crio = await new FakeCrioApi().start();
   crio.addContainer({ id: CRIO_ID, container: 'api', pod: 'api-6f7c9d-x2k4q', namespace: 'payments', image: 'quay.io/team/api:3.2', imageId: 'f'.repeat(64), privilegedRuntime: false, ip: '10.88.0.7' });
+  crio.addContainer({ id: DIGESTED_ID, container: 'api', pod: 'api-6f7c9d-b7n2m', namespace: 'payments', image: 'quay.io/team/api:3.2', imageId: 'f'.repeat(64), imageRef: `quay.io/team/api@${API_DIGEST}`, privilegedRuntime: false });
   containerd = await new FakeContainerdApi().start();
   const k8sLabels = (container: string, pod: string) => ({ 'io.kubernetes.container.name': container, 'io.kubernetes.pod.name': pod, 'io.kubernetes.pod.namespace': 'monitoring', 'io.cri-containerd.kind': 'container' });
   containerd.addContainer({ namespace: 'k8s.io', id: CTRD_ID, image: 'docker.io/library/nginx:1.25', labels: k8sLabels('web', 'web-5d8f7-abcde'), spec: ociSpec(false) });
@@ -216,6 +221,41 @@ describe('several runtimes', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('container.image.digest and container.image.id from the CRI runtimes', () => {
+  it('CRI-O: the image id from a plain image_ref, the registry digest from a digested one', async () => {
+    const w = world(THREADS, (ctx) => track(new ContainerLookup(ctx.containers, { runtimes: [new CrioRuntime(crio.socketPath)], cgroupFacts: cgroupFactsFrom(ctx.threads) })));
+    w.event(100);
+    w.event(600);
+    await w.lookup.idle();
+    expect(w.ctx.containers.get('a1b2c3d4e5f6')).toMatchObject({ imageId: 'f'.repeat(64), imageDigest: undefined });
+    expect(w.event(600)).toMatchObject({ 'container.image.repository': 'quay.io/team/api', 'container.image.tag': '3.2', 'container.image.digest': API_DIGEST });
+    expect(w.ctx.containers.get('f6a7b8c9d0e1')?.imageId).toBeUndefined();
+  });
+
+  it("containerd: the digest of what the image name points at, from the images API in the container's namespace", async () => {
+    containerd.addImage({ namespace: 'k8s.io', name: 'docker.io/library/nginx:1.25', digest: NGINX_DIGEST });
+    // The same name in another namespace is another image: never asked there.
+    containerd.addImage({ namespace: 'moby', name: 'docker.io/library/nginx:1.25', digest: 'sha256:' + '00'.repeat(32) });
+    const w = world(THREADS, (ctx) => track(new ContainerLookup(ctx.containers, { runtimes: [new ContainerdRuntime(containerd.socketPath)], cgroupFacts: cgroupFactsFrom(ctx.threads) })));
+    w.event(200);
+    w.event(300);
+    await w.lookup.idle();
+    expect(w.event(200)).toMatchObject({ 'container.image': 'docker.io/library/nginx:1.25', 'container.image.tag': '1.25', 'container.image.digest': NGINX_DIGEST });
+    // A name that carries its digest needs no images call.
+    expect(w.event(300)['container.image.digest']).toBe('sha256:' + 'ab'.repeat(32));
+    expect(containerd.imageCalls).toEqual(['Get k8s.io docker.io/library/nginx:1.25']);
+  });
+
+  it('containerd: an image the images API does not have leaves the digest unknown, and the container found', async () => {
+    const w = world(THREADS, (ctx) => track(new ContainerLookup(ctx.containers, { runtimes: [new ContainerdRuntime(containerd.socketPath)], cgroupFacts: cgroupFactsFrom(ctx.threads) })));
+    w.event(200);
+    await w.lookup.idle();
+    expect(w.event(200)).toMatchObject({ 'container.name': 'web', 'container.image.digest': undefined });
+    expect(w.lookup.stats).toMatchObject({ found: 1, failed: { grpc: 0 } });
+    expect(containerd.imageCalls).toEqual(['Get k8s.io docker.io/library/nginx:1.25']);
   });
 });
 

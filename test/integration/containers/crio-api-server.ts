@@ -15,6 +15,8 @@ export interface FakeCrioContainer {
   namespace: string;
   image: string;
   imageId: string;
+  /** `image_ref` when it is not the image id (newer CRI-O: `<repository>@sha256:<digest>`). */
+  imageRef?: string;
   /** The pod's io.kubernetes.cri-o.PrivilegedRuntime annotation. */
   privilegedRuntime: boolean;
   ip?: string;
@@ -31,7 +33,7 @@ function inspectDoc(c: FakeCrioContainer): object {
     name: `k8s_${c.container}_${c.pod}_${c.namespace}_0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0_0`,
     pid: 31337,
     image: c.image,
-    image_ref: c.imageId,
+    image_ref: c.imageRef ?? c.imageId,
     created_time: 0, // replaced by an int64 in ns in the JSON text, as Go writes it
     labels,
     annotations: {

@@ -25,7 +25,7 @@ function openEvent(ctx: SyscallContext, tid: number): SyscallEvent {
   return { num, ts: BigInt(num), cpu: 0, tid, layout, type: layout.name, dir: layout.dir, params: layout.params.map((p) => params[p.name] ?? null), ctx };
 }
 
-const FIELDS = ['container.id', 'container.name', 'container.image', 'container.image.repository', 'container.image.tag', 'container.image.digest', 'container.privileged', 'k8s.ns.name', 'k8s.pod.name', 'container.type'];
+const FIELDS = ['container.id', 'container.name', 'container.image', 'container.image.id', 'container.image.repository', 'container.image.tag', 'container.image.digest', 'container.privileged', 'k8s.ns.name', 'k8s.pod.name', 'container.type'];
 
 function fields(e: SyscallEvent): Record<string, unknown> {
   return Object.fromEntries(FIELDS.map((f) => [f, SYSCALL_FIELDS.fields.get(f)?.bind(undefined)(e)]));
@@ -83,6 +83,8 @@ describe('container metadata from the Docker API', () => {
       'container.id': 'c2ada9df5af8',
       'container.name': 'boring_feynman',
       'container.image': 'nginx',
+      // The whole id from the inspect document's `Image` (`sha256:<id>`), as Falco reports it.
+      'container.image.id': NGINX_IMAGE,
       'container.image.repository': 'nginx',
       'container.image.tag': 'latest',
       'container.image.digest': 'sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31',

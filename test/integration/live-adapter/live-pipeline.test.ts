@@ -12,10 +12,10 @@ import type { Alert } from '../../../contract/index.js';
 import { Engine } from '../../../detector/engine/index.js';
 import { FIELD_TABLES } from '../../../detector/fields/index.js';
 import { SYSCALL_FIELDS } from '../../../detector/fields/syscall/index.js';
-import { BpftraceDriver, LiveEventAdapter, type LiveRecord } from '../../../detector/sources/live/index.js';
+import { BpftraceDriver, LiveEventAdapter, PrefetchingHostFacts, type LiveRecord } from '../../../detector/sources/live/index.js';
 import { createContext, isRuleEvent, StateParser, type SyscallEvent } from '../../../detector/sources/syscall/index.js';
 import { waitFor } from '../../support/wait.js';
-import { seedFromProc } from '../../../detector/state/index.js';
+import { containerIdFromCgroups, namedCgroups, parseProcCgroup, readCgroupControllers, seedFromProc } from '../../../detector/state/index.js';
 
 const RULES = `
 - rule: Cat reads the canary
@@ -28,7 +28,9 @@ const RULES = `
 const SAKER_RULES = fileURLToPath(new URL('../../../rules/saker_rules.yaml', import.meta.url));
 const ctx = createContext();
 const parser = new StateParser(ctx);
-const adapter = new LiveEventAdapter(ctx);
+// /proc facts read ahead of each record, off the event loop, as the detector reads them.
+const facts = new PrefetchingHostFacts(ctx);
+const adapter = new LiveEventAdapter(ctx, { host: facts });
 // Saker's own rules load alongside, so the live events are proven against the shipped rule set too.
 const engine = new Engine({ fieldTables: FIELD_TABLES, hostname: 'test-host', ruleMatching: 'all' });
 const events: SyscallEvent[] = [];
@@ -37,24 +39,19 @@ let driver: BpftraceDriver;
 let pump: Promise<void>;
 let dir: string;
 let seeded = { processes: 0, threads: 0, fds: 0, skipped: 0 };
-const pending: LiveRecord[] = [];
 const failures: unknown[] = [];
-let live = false;
 
-function drain(): void {
-  if (!live) return;
-  for (const record of pending.splice(0)) {
-    try {
-      for (const e of adapter.adapt(record)) {
-        parser.process(e);
-        if (!isRuleEvent(e.layout)) continue;
-        events.push(e);
-        alerts.push(...engine.process('syscall', e));
-      }
-    } catch (err) {
-      // Kept, not thrown: one bad record must not stop the pipeline, and the test reports them all.
-      failures.push(err);
+function handle(record: LiveRecord): void {
+  try {
+    for (const e of adapter.adapt(record)) {
+      parser.process(e);
+      if (!isRuleEvent(e.layout)) continue;
+      events.push(e);
+      alerts.push(...engine.process('syscall', e));
     }
+  } catch (err) {
+    // Kept, not thrown: one bad record must not stop the pipeline, and the test reports them all.
+    failures.push(err);
   }
 }
 
@@ -70,19 +67,12 @@ const until = <T>(find: () => T | undefined, what: string, limitMs = 20_000): Pr
 beforeAll(async () => {
   dir = realpathSync(mkdtempSync(join(tmpdir(), 'saker-live-pipeline-')));
   expect(engine.loadRules([SAKER_RULES, { name: 'inline.yaml', content: RULES }]).successful).toBe(true);
-  driver = new BpftraceDriver({ syscalls: ['openat', 'execve', 'connect'] });
-  // Records wait until /proc is seeded, then go through in order: each record's events pass the
-  // parser before the next record is adapted, as the adapter requires.
-  pump = (async () => {
-    for await (const record of driver.records()) {
-      pending.push(record);
-      drain();
-    }
-  })();
-  await Promise.race([driver.ready, pump.then(() => Promise.reject(new Error('bpftrace stopped before it was ready')))]);
+  // Seeded before the driver starts, as the detector does; records then go through in order, each
+  // record's events passing the parser before the next record is adapted, as the adapter requires.
   seeded = seedFromProc(ctx);
-  live = true;
-  drain();
+  driver = new BpftraceDriver({ syscalls: ['openat', 'execve', 'connect'] });
+  pump = facts.drain(driver.records(), handle);
+  await Promise.race([driver.ready, pump.then(() => Promise.reject(new Error('bpftrace stopped before it was ready')))]);
 }, 90_000);
 
 afterAll(async () => {
@@ -113,6 +103,13 @@ describe('live pipeline on this kernel', () => {
     expect(get(open, 'fd.name')).toBe(file);
     expect(get(open, 'evt.is_open_read')).toBe(true);
     expect(get(open, 'evt.is_open_write')).toBe(false);
+    // The exec's facts came from /proc, read ahead: the child's cgroups are ours (inherited), so its
+    // container id is the one our own cgroups give, and its environment is ours.
+    const exec = await until(() => events.find((e) => e.type === 'execve' && e.thread?.pid === child.pid), 'the execve of cat');
+    const ours = containerIdFromCgroups(namedCgroups(parseProcCgroup(readFileSync('/proc/self/cgroup', 'utf8')), readCgroupControllers()));
+    expect(get(exec, 'container.id')).toBe(ours);
+    expect(get(exec, 'proc.env')).toContain(`PATH=${process.env.PATH ?? ''}`);
+    expect(facts.stats.unprepared).toBe(0);
     const alert = await until(() => alerts.find((a) => a.rule === 'Cat reads the canary'), 'the alert');
     expect(alert.output_fields).toMatchObject({ 'fd.name': file, 'proc.name': 'cat' });
     expect(alert.output).toContain(`canary read (file=${file} proc=cat parent=`);
@@ -137,6 +134,7 @@ describe('live pipeline on this kernel', () => {
       expect(get(connect, 'fd.cport')).toBe(peer.remotePort);
       expect(get(connect, 'fd.name')).toBe(`127.0.0.1:${peer.remotePort}->127.0.0.1:${port}`);
       expect(failures).toEqual([]);
+      expect(facts.stats.unprepared).toBe(0);
     } finally {
       child.stdin.end();
       await new Promise((resolve) => child.on('close', resolve));

@@ -190,7 +190,7 @@ describe('state helpers', () => {
     expect(containerIdFromCgroupPath(`/kubepods/besteffort/pod1/crio-${id}.scope`)).toBe('3b0d14b1c7c1');
     expect(containerIdFromCgroupPath(`/kubepods.slice/cri-containerd-${id}.scope`)).toBe('3b0d14b1c7c1');
     expect(containerIdFromCgroupPath('/user.slice/user-1000.slice/session-2.scope')).toBeUndefined();
-    expect(containerIdFromCgroupPath(`/docker/${id.slice(1)}`)).toBeUndefined();
+    expect(containerIdFromCgroupPath(`/system.slice/docker-${id.slice(1)}.scope`)).toBeUndefined();
   });
 
   it('renders flags with libsinsp matching rules', () => {
