@@ -15,7 +15,7 @@ export const WebhookConfigSchema = Type.Object(
     }),
     minimumpriority: minimumPriorityKey(),
     ...tlsKeys(),
-    timeout: Type.Integer({ minimum: 1, default: 10000, description: 'Milliseconds before a request counts as failed and is retried (Saker addition).' }),
+    timeout: Type.Integer({ minimum: 1, default: 10000, description: 'Milliseconds allowed to connect, then for the answer to start once the request is sent, then for each pause while it arrives, before a request counts as failed and is retried (Saker addition).' }),
     gzip: Type.Boolean({ default: false, description: 'Compress the body with gzip and send `Content-Encoding: gzip` (Saker addition).' }),
     signingsecret: Type.String({
       default: '',

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openWalDatabase } from '../../common/sqlite.js';
 import { parseJson, stringifyJson, type Alert } from '../../contract/index.js';
+import { WalCheckpointer } from './checkpointer.js';
 
 /** One alert waiting to be delivered to one output. */
 export interface PendingDelivery {
@@ -125,12 +126,15 @@ export class Outbox {
   private readonly stmt;
   private readonly acceptTx;
   private readonly settleGroupTx;
+  private readonly checkpointer: WalCheckpointer;
   /** Outcomes waiting for the group commit; at most one entry per send in flight, so bounded by the queues' concurrency. */
   private settleQueue: QueuedSettlement[] = [];
 
   constructor(dataDir: string) {
-    this.db = openWalDatabase(join(dataDir, OUTBOX_FILE));
+    const file = join(dataDir, OUTBOX_FILE);
+    this.db = openWalDatabase(file);
     this.db.pragma('busy_timeout = 5000');
+    this.checkpointer = new WalCheckpointer(file, this.db);
     this.db.exec(SCHEMA);
     const db = this.db;
     this.stmt = {
@@ -232,6 +236,7 @@ export class Outbox {
     try {
       this.acceptTx(entries, now);
       this.writeFailed = false;
+      this.checkpointer.wrote(entries.length);
     } catch (error) {
       this.writeFailed = true;
       throw error;
@@ -308,6 +313,7 @@ export class Outbox {
 
   /** Book-keeping after settlements were committed. */
   private settled(settlements: readonly Settlement[], now: number): void {
+    this.checkpointer.wrote(settlements.length);
     for (const s of settlements) {
       if (s.kind !== 'retry') this.pending--;
       if (s.kind === 'done') this.deliveredSincePrune++;
@@ -416,6 +422,7 @@ export class Outbox {
   close(): void {
     // Outcomes already confirmed by peers are written before the file closes, not re-delivered after a restart.
     if (this.db.open) this.flushSettlements();
+    this.checkpointer.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -121,9 +121,10 @@ describe('webhook output', () => {
     expect(createEnabledOutputs(loadConfig({ env: {} }))).toEqual([]);
   });
 
-  it('rejects an unreadable CA file and an unknown method when created', () => {
+  it('rejects an unreadable CA file, an unknown method and an address that is no URL when created', () => {
     expect(errorCodeOf(() => webhook({ address: peer.url, cacertfile: '/nonexistent/ca.pem' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
     expect(errorCodeOf(() => webhook({ address: peer.url, method: 'DELETE' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
+    expect(errorCodeOf(() => webhook({ address: 'http://' }))).toBe('SAKER_ERR_OUTPUT_CONFIG');
     expect(errorCodeOf(() => createOutput('pigeon', {}))).toBe('SAKER_ERR_OUTPUT_UNKNOWN_TYPE');
   });
 });
