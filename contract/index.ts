@@ -7,3 +7,4 @@ export type { IncomingAlert, AlertProblem, AlertParseResult } from './alert-sche
 export { formatNanoTime, formatLocalClock, nowNanos } from './time.js';
 export { ALERT_SCHEMA_VERSION } from './version.js';
 export { parseJson, stringifyJson, markLongIntegers, reviveLongIntegers } from './json.js';
+export { timeOrderedUuid } from './uuid.js';

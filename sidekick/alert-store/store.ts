@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Alert, Priority } from '../../contract/index.js';
 import { PRIORITIES, parseJson, prioritySeverity, stringifyJson } from '../../contract/index.js';
 import { SakerError } from '../../common/errors.js';
 import { openWalDatabase } from '../../common/sqlite.js';
+import { timeOrderedUuid } from '../../contract/uuid.js';
 import { UI_ERRORS } from './errors.js';
 import { compileFilter, textWords, type AlertFilter, type CompiledFilter } from './filter.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
@@ -158,11 +158,13 @@ export class AlertStore {
     let db: Database.Database;
     try {
       db = openWalDatabase(options.directory === ':memory:' ? ':memory:' : join(options.directory, 'alerts.db'));
-      // Random uuids make the unique index's inserts scattered; a larger page cache keeps them in memory.
+      // The sidekick's uuids are time-ordered and append to the uuid index, but random (version 4) ones
+      // (older stores, alerts replayed with their own) land anywhere in it: the page cache keeps those
+      // scattered pages in memory.
       db.pragma('cache_size = -65536');
-      // A batch dirties hundreds of scattered index pages (random uuids); checkpointing every ~40 MB
-      // instead of every 4 MB copies a page rewritten by several batches into the file once, not each
-      // time (a quarter fewer bytes written per alert). Durability is unchanged: synchronous stays NORMAL.
+      // A batch dirties a page per rule and per host and priority (and per uuid when they are random);
+      // checkpointing every ~40 MB instead of every 4 MB copies a page rewritten by several batches into
+      // the file once, not each time. Durability is unchanged: synchronous stays NORMAL.
       db.pragma('wal_autocheckpoint = 10000');
       db.pragma('temp_store = MEMORY');
       db.exec(SCHEMA);
@@ -209,7 +211,7 @@ export class AlertStore {
     this.assertOpen();
     const storedAt = this.now();
     const write = this.db.transaction((list: readonly Alert[]) => {
-      const withUuid = list.map((alert) => (alert.uuid ? (alert as Alert & { uuid: string }) : { ...alert, uuid: randomUUID() }));
+      const withUuid = list.map((alert) => (alert.uuid ? (alert as Alert & { uuid: string }) : { ...alert, uuid: timeOrderedUuid() }));
       const values: unknown[] = [];
       for (const alert of withUuid) {
         const ts = timeToMicros(alert.time);
@@ -224,20 +226,32 @@ export class AlertStore {
           stringifyJson(alert),
         );
       }
-      // RETURNING names the rows written: an alert whose uuid is already stored is not among them.
-      const written = new Map<string, number>();
-      for (const row of this.inserts.alerts.run(values)) written.set(row.uuid, row.seq);
       const stored: number[] = [];
       const tags: unknown[] = [];
       const text: unknown[] = [];
-      for (const alert of withUuid) {
-        const seq = written.get(alert.uuid);
-        if (seq === undefined) continue;
-        // A uuid twice in one batch was written once; its second copy is skipped like a redelivery.
-        written.delete(alert.uuid);
-        stored.push(seq);
-        for (const tag of alert.tags) tags.push(tag, seq);
-        text.push(seq, alert.output, fieldsText(alert));
+      let at = 0;
+      for (const result of this.inserts.alerts.run(values)) {
+        // `seq` is the rowid, and SQLite numbers new rows one past the largest: the rows one execution
+        // wrote hold the `changes` numbers that end at its last rowid, in the order they were given.
+        const firstSeq = result.lastRowid - result.changes + 1;
+        const claimed = new Set<number>();
+        for (let i = 0; i < result.rows; i++) {
+          const alert = withUuid[at + i] as Alert & { uuid: string };
+          let seq: number | undefined = firstSeq + i;
+          if (result.changes === 0) seq = undefined;
+          else if (result.changes < result.rows) {
+            // Some uuids were stored already (a redelivery, or twice in this batch): which rows were
+            // written is told by where each uuid's row is now, and only its first copy counts.
+            const found = this.stmts.seqOfUuid.get(alert.uuid);
+            seq = found !== undefined && found >= firstSeq && !claimed.has(found) ? found : undefined;
+            if (seq !== undefined) claimed.add(seq);
+          }
+          if (seq === undefined) continue;
+          stored.push(seq);
+          for (const tag of alert.tags) tags.push(tag, seq);
+          text.push(seq, alert.output, fieldsText(alert));
+        }
+        at += result.rows;
       }
       this.inserts.tags.run(tags);
       this.inserts.fts.run(text);
@@ -517,12 +531,7 @@ export class AlertStore {
 /** The inserts of a batch, many rows per statement. */
 function prepareInserts(db: Database.Database) {
   return {
-    alerts: new MultiRowInsert<{ seq: number; uuid: string }>(
-      db,
-      'INSERT OR IGNORE INTO alerts (uuid, ts, severity, rule, source, hostname, stored_at, body)',
-      8,
-      'RETURNING seq, uuid',
-    ),
+    alerts: new MultiRowInsert(db, 'INSERT OR IGNORE INTO alerts (uuid, ts, severity, rule, source, hostname, stored_at, body)', 8),
     tags: new MultiRowInsert(db, 'INSERT OR IGNORE INTO alert_tags (tag, seq)', 2),
     fts: new MultiRowInsert(db, 'INSERT INTO alerts_fts (rowid, output, fields)', 3),
   };
@@ -531,6 +540,7 @@ function prepareInserts(db: Database.Database) {
 function prepareStatements(db: Database.Database) {
   return {
     byUuid: db.prepare<[string], Row>('SELECT seq, body FROM alerts WHERE uuid = ?'),
+    seqOfUuid: db.prepare<[string], number>('SELECT seq FROM alerts WHERE uuid = ?').pluck(),
     bySeq: db.prepare<[number], Row>('SELECT seq, body FROM alerts WHERE seq = ?'),
     tsOf: db.prepare<[number], number>('SELECT ts FROM alerts WHERE seq = ?').pluck(),
     // The full-text index alone answers a text-only filter; its rows are deleted with their alerts.

@@ -60,12 +60,34 @@ describe('alert store', () => {
     for (const i of [0, 5, 99, 100, 199, 200, 256]) expect(store.count({ text: `u${i}x` })).toBe(1);
   });
 
-  it('assigns a uuid to an alert that has none', () => {
+  it('assigns a uuid to an alert that has none, time-ordered as the sidekick makes them', () => {
     const { store } = open();
     const { uuid: _drop, ...withoutUuid } = alertAt(1);
-    store.insert([withoutUuid]);
-    const [stored] = store.search({}, { limit: 1, offset: 0 }).alerts;
-    expect(stored?.alert.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    store.insert([withoutUuid, withoutUuid]);
+    const stored = store.search({}, { limit: 2, offset: 0 }).alerts.map((s) => s.alert.uuid);
+    expect(stored).toHaveLength(2);
+    for (const uuid of stored) expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(stored[0]).not.toBe(stored[1]);
+  });
+
+  it('tells which alerts it wrote when a batch repeats uuids inside one statement and across statements', () => {
+    const { store } = open();
+    const alerts = Array.from({ length: 230 }, (_, i) => alertAt(1, { output: `event v${i}y` }));
+    store.insert([alerts[150]!, alerts[3]!]);
+    // Within the first 100 rows: alert 7 twice and alert 3 already stored; alert 150 stored already
+    // and repeated in the single-row tail; alert 40 again in the second full statement.
+    const batch = [...alerts.slice(0, 50), alerts[7]!, ...alerts.slice(50, 200), alerts[40]!, ...alerts.slice(200), alerts[150]!];
+    const seqs = store.insert(batch);
+    const expected = alerts.filter((_, i) => i !== 3 && i !== 150);
+    expect(seqs).toEqual(Array.from({ length: expected.length }, (_, i) => i + 3));
+    expected.forEach((alert, i) => expect(store.get(alert.uuid!)?.seq).toBe(seqs[i]));
+    expect(store.get(alerts[150]!.uuid!)?.seq).toBe(1);
+    expect(store.get(alerts[3]!.uuid!)?.seq).toBe(2);
+    expect(store.count({})).toBe(230);
+    for (const i of [3, 7, 40, 150, 229]) expect(store.count({ text: `v${i}y` })).toBe(1);
+    // Nothing new: every row of every statement is a redelivery.
+    expect(store.insert(batch)).toEqual([]);
+    expect(store.count({})).toBe(230);
   });
 
   it('batches add() calls into one commit and tells subscribers the range', async () => {
