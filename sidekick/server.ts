@@ -17,6 +17,7 @@ import { installExactJsonParser } from './ingest/json-body.js';
 import { registerDeadLetterRoutes } from './api/deadletters.js';
 import { SIDEKICK_ERRORS, type ErrorBody } from './errors.js';
 import { createGrpcIngress, type GrpcIngress } from './grpc/index.js';
+import { limitHeapGrowth } from './heap-growth.js';
 
 /** Everything a sidekick needs: its config, its output instances (with routing) and a logger. */
 export interface SidekickOptions {
@@ -127,6 +128,8 @@ function installAuth(app: FastifyInstance, check: AuthCheck | undefined, ingest:
  */
 export function createSidekick(options: SidekickOptions): Sidekick {
   const { config, log } = options;
+  // The sidekick's resident memory is mostly V8's slack: keep it near what is live (see heap-growth.ts).
+  limitHeapGrowth();
   const enrich = buildEnricher(config, options.env);
   const outbox = new Outbox(config.datadir);
   const metrics = new SidekickMetrics(() => (outbox.closed ? [] : outbox.queueStats()), Date.now, resolvedCustomFields(config, options.env));

@@ -1,8 +1,9 @@
 import type { Writable } from 'node:stream';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Alert } from '../../contract/index.js';
+import { parseJson, stringifyJson, type Alert } from '../../contract/index.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { falcoResponseOf } from './falco-response.js';
+import { TextRing } from './text-ring.js';
 
 /** One `sub` stream: alerts wait in a bounded queue while the consumer's socket is not writable. */
 class Subscription {
@@ -45,11 +46,12 @@ class Subscription {
 /**
  * Fans accepted alerts out to Falco-style gRPC consumers. With subscribers connected, each gets every
  * alert; with none, alerts wait (bounded) for the next `get` or `sub`, as Falco kept its output queue
- * for whoever asked first. Alerts are mapped to Falco's message only when written, so a sidekick
- * without consumers pays one queue push per alert.
+ * for whoever asked first. Alerts are mapped to Falco's message only when written. Waiting alerts are
+ * kept as JSON bytes (`TextRing`), not objects: a sidekick without consumers pays one serialisation per
+ * alert instead of old-generation garbage that grew its memory by tens of MB under load.
  */
 export class FalcoOutputsHub {
-  private readonly pending: BoundedQueue<Alert>;
+  private readonly pending: TextRing;
   private readonly subscriptions = new Set<Subscription>();
   private readonly droppedTotal: Counter;
 
@@ -57,7 +59,7 @@ export class FalcoOutputsHub {
     private readonly capacity: number,
     registry: Registry,
   ) {
-    this.pending = new BoundedQueue(capacity);
+    this.pending = new TextRing(capacity);
     this.droppedTotal = new Counter({
       name: 'saker_sidekick_grpc_outputs_dropped_total',
       help: 'Alerts dropped from falco.outputs queues (no consumer for a while, or a consumer too slow), oldest first.',
@@ -81,7 +83,7 @@ export class FalcoOutputsHub {
   publish(alerts: readonly Alert[]): void {
     if (this.subscriptions.size === 0) {
       let dropped = 0;
-      for (const alert of alerts) dropped += this.pending.push(alert);
+      for (const alert of alerts) dropped += this.pending.push(stringifyJson(alert));
       if (dropped > 0) this.droppedTotal.inc(dropped);
       return;
     }
@@ -96,12 +98,12 @@ export class FalcoOutputsHub {
     stream.once('close', leave);
     stream.once('finish', leave);
     stream.once('error', leave);
-    subscription.offer(this.pending.drain());
+    subscription.offer(this.takePending());
   }
 
   /** Removes and returns the alerts waiting for a consumer, oldest first. */
   takePending(): Alert[] {
-    return this.pending.drain();
+    return this.pending.drain().map((json) => parseJson(json) as Alert);
   }
 
   /** Ends every subscriber's stream (server shutdown). */

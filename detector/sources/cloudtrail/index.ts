@@ -10,8 +10,8 @@ export type { CloudtrailOpenOptions } from './open.js';
 export { parseCloudtrailOpenParams } from './open-params.js';
 export type { CloudtrailLocation } from './open-params.js';
 export type { CloudtrailAwsOptions } from './aws-clients.js';
-export { readCloudtrailS3 } from './s3-reader.js';
-export { pollCloudtrailSqs } from './sqs-reader.js';
+// The S3 and SQS readers are reached through `openCloudtrail` (or their own modules), not re-exported:
+// a re-export would load the AWS SDK with the field tables (see open.ts).
 export type { CloudtrailSqsOptions } from './sqs-reader.js';
 export { parseNotification } from './sqs-notifications.js';
 export { CloudtrailRemoteStats } from './remote-skips.js';

@@ -1,11 +1,9 @@
 import type { Logger } from '../../../common/logger.js';
 import type { JsonEvent, TimedDocument } from '../json-event.js';
-import { s3Client, sqsClient, type CloudtrailAwsOptions } from './aws-clients.js';
+import type { CloudtrailAwsOptions } from './aws-clients.js';
 import { readCloudtrail } from './file-reader.js';
 import { parseCloudtrailOpenParams, type CloudtrailLocation } from './open-params.js';
 import type { CloudtrailRemoteSkip, CloudtrailRemoteStats } from './remote-skips.js';
-import { readCloudtrailS3 } from './s3-reader.js';
-import { pollCloudtrailSqs } from './sqs-reader.js';
 
 /** Everything `openCloudtrail` needs besides the open parameters. */
 export interface CloudtrailOpenOptions extends CloudtrailAwsOptions {
@@ -34,19 +32,31 @@ async function* numbered(events: AsyncIterable<TimedDocument>): AsyncGenerator<J
 /** One opener per kind of location: adding a source of logs is adding a row. */
 const OPENERS: { [K in CloudtrailLocation['kind']]: (location: Extract<CloudtrailLocation, { kind: K }>, options: CloudtrailOpenOptions) => AsyncIterable<JsonEvent> } = {
   file: (location, options) => readCloudtrail(location.path, options.onSkip ? { onSkip: options.onSkip } : {}),
-  s3: (location, options) => {
-    const s3 = s3Client(options);
-    return closing(numbered(readCloudtrailS3(s3, location.bucket, location.prefix, options)), () => s3.destroy());
-  },
-  sqs: (location, options) => {
-    const s3 = s3Client(options);
-    const sqs = sqsClient(options);
-    return closing(numbered(pollCloudtrailSqs(sqs, s3, location.queueName, options)), () => {
-      s3.destroy();
-      sqs.destroy();
-    });
-  },
+  // The AWS SDK is loaded on the first read of an S3 or SQS location, not with this module: every
+  // process that only needs the field tables (the sidekick's routing, rules validation) imports this
+  // module, and the SDK would cost each of them over 10 MB of memory.
+  s3: (location, options) =>
+    lazily(async () => {
+      const [{ s3Client }, { readCloudtrailS3 }] = await Promise.all([import('./aws-clients.js'), import('./s3-reader.js')]);
+      const s3 = s3Client(options);
+      return closing(numbered(readCloudtrailS3(s3, location.bucket, location.prefix, options)), () => s3.destroy());
+    }),
+  sqs: (location, options) =>
+    lazily(async () => {
+      const [{ s3Client, sqsClient }, { pollCloudtrailSqs }] = await Promise.all([import('./aws-clients.js'), import('./sqs-reader.js')]);
+      const s3 = s3Client(options);
+      const sqs = sqsClient(options);
+      return closing(numbered(pollCloudtrailSqs(sqs, s3, location.queueName, options)), () => {
+        s3.destroy();
+        sqs.destroy();
+      });
+    }),
 };
+
+/** The events of the stream `open` resolves to, opened on the first iteration. */
+async function* lazily<T>(open: () => Promise<AsyncIterable<T>>): AsyncGenerator<T> {
+  yield* await open();
+}
 
 async function* closing<T>(events: AsyncIterable<T>, close: () => void): AsyncGenerator<T> {
   try {

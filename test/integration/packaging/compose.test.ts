@@ -39,8 +39,9 @@ describe('docker-compose.yml', () => {
     expect(compose.services.sidekick?.command).toEqual(['sidekick']);
   });
 
-  it('sets only environment variables that Saker’s config reads, with .env substitution applied', async () => {
-    const known = new Set(configLeaves(ConfigSchema).map((leaf) => leaf.envName));
+  it('sets only environment variables that Saker’s config reads (or Node’s NODE_OPTIONS), with .env substitution applied', async () => {
+    // NODE_OPTIONS: the sidekick's V8 young-generation cap (README "Memory"), read by node itself.
+    const known = new Set([...configLeaves(ConfigSchema).map((leaf) => leaf.envName), 'NODE_OPTIONS']);
     const compose = await resolvedCompose();
     for (const service of sakerServices(compose)) {
       for (const name of Object.keys(service.environment ?? {})) expect(known, `unknown variable ${name}`).toContain(name);
