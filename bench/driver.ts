@@ -2,26 +2,32 @@
  * Live-driver benchmark (issue 4). On this machine's kernel (root, BTF, bpftrace), with Saker's own
  * rules loaded, it measures:
  *   - live: events/s the whole live path sustains — bpftrace → LineAssembler → LiveEventAdapter →
- *     StateParser → rules engine — while load processes run a paced openat/close loop offering
- *     TARGET_EVENTS_PER_SECOND syscalls/s, with the kernel drops bpftrace reports (events lost before it
- *     read them), and the CPU time bpftrace and this process spent: CPU-seconds per million records
- *     say what one core sustains, and depend far less on other load on the machine than rates do;
+ *     StateParser → rules engine — while a load process offers --rate syscalls/s (default 100,000) of a
+ *     syscall the rules need (--load: a failing openat, the cheapest, or open+close of a real file),
+ *     with the kernel drops bpftrace reports (events lost before it read them), and the CPU time
+ *     bpftrace and this process spent: CPU-seconds per million records say what one core sustains
+ *     (reported as derived records/s, never as a measured rate), and depend far less on other load on
+ *     the machine than rates do;
  *   - the same at twice the load (two load processes);
  *   - baseline, in the same run: the parse-and-evaluate stages alone (LineAssembler → adapter →
- *     parser → engine) fed the lines bpftrace printed during the first live phase, as fast as they go;
+ *     parser → engine) fed the output bpftrace printed during the first live phase, as fast as they go;
  *   - RSS: a detector process (this file with --rss-child: the live pipeline as the detector runs it)
  *     with 10,000 live threads of other processes in its thread table, half seeded from /proc at start
  *     and half learned live from the driver.
  * The load processes are small C programs when a C compiler is present (a Python loop cannot offer
- * 100k syscalls/s), Python otherwise. Figures are printed and written to bench/results/driver.json.
- * Not a test: nothing passes or fails on time; compare runs on the same machine.
+ * 100k syscalls/s), Python otherwise. On a 2-core machine they compete with bpftrace and the detector
+ * for the cores; when they cannot offer the target the output and the JSON say so. Figures are
+ * printed and written to bench/results/driver.json. Not a test: nothing passes or fails on time;
+ * compare runs on the same machine.
  *
- *   sudo npm run bench:driver            (SAKER_BENCH_SECONDS=2 for a quick run while iterating)
+ *   sudo npm run bench:driver -- --help     (--seconds 2 --no-rss for a quick run while iterating)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../common/package-info.js';
@@ -32,26 +38,75 @@ import { createContext, isRuleEvent, StateParser, type SyscallContext } from '..
 import { seedFromProc } from '../detector/state/index.js';
 import { DEFAULT_SYSCALL_RULES } from '../detector/service.js';
 
-const PHASE_SECONDS = Number(process.env.SAKER_BENCH_SECONDS ?? 8);
-// Lines kept from the first live phase for the baseline; bounded so the benchmark's memory is too.
-const MAX_KEPT_LINES = 1_500_000;
+const USAGE = `usage: sudo npm run bench:driver -- [options]
+  --seconds N      length of each live phase (default 8; SAKER_BENCH_SECONDS also sets it)
+  --rate N         syscalls/s each load process offers (default 100000; 0: as fast as it can)
+  --load KIND      enoent: openat of a missing path, one record per call (default);
+                   open: open and close a real file, two records per round
+  --priority=N     nice value of the load processes (default 0; --priority=-5 puts them ahead of
+                   bpftrace and the detector, so that they offer more, at the cost of kernel drops)
+  --no-rss         skip the RSS phase
+  --cpu-prof FILE  write a CPU profile of this process (the detector side) over the live phases only
+  --help           this text`;
+
+const { values: options } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: process.env.SAKER_BENCH_SECONDS ?? '8' },
+    rate: { type: 'string', default: '100000' },
+    load: { type: 'string', default: 'enoent' },
+    priority: { type: 'string', default: '0' },
+    'no-rss': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+    'rss-child': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+type Load = 'enoent' | 'open';
+const LOADS: readonly Load[] = ['enoent', 'open'];
+const numberOption = (name: string, value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`--${name} takes a number, not ${value}\n${USAGE}`);
+  return n;
+};
+const PHASE_SECONDS = numberOption('seconds', options.seconds);
+const RATE_PER_GENERATOR = numberOption('rate', options.rate);
+const GENERATOR_PRIORITY = numberOption('priority', options.priority);
+if (!LOADS.includes(options.load as Load)) throw new Error(`--load is one of ${LOADS.join(', ')}\n${USAGE}`);
+const LOAD = options.load as Load;
+// bpftrace output kept from the first live phase for the baseline; bounded so the benchmark's memory is too.
+const MAX_KEPT_CHARS = 200_000_000;
 const TARGET_EVENTS_PER_SECOND = 100_000;
 const RSS_THREADS = 10_000;
 const RSS_TARGET_MB = 150;
 
-/** Paced open/close loop: `gen RATE SECONDS` makes RATE syscalls/s (0: as fast as it can); prints the count. */
+/**
+ * Paced load: `gen LOAD RATE SECONDS` makes RATE traced syscalls/s (0: as fast as it can) and prints
+ * how many it made. LOAD `open`: open and close a real file (two records per round, as a program
+ * reading files makes); `enoent`: openat of a path that does not exist, which fails at once (one
+ * record per call, the cheapest syscall the rules need, so one process offers the most load).
+ */
 const GEN_C = `
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
 int main(int argc, char **argv) {
-  double rate = atof(argv[1]), seconds = atof(argv[2]), start = now();
+  int missing = strcmp(argv[1], "enoent") == 0;
+  double rate = atof(argv[2]), seconds = atof(argv[3]), start = now();
   long calls = 0;
   for (;;) {
-    for (int i = 0; i < 100; i++) close(open("/etc/hostname", O_RDONLY));
+    if (missing) {
+      for (int i = 0; i < 200; i++) openat(AT_FDCWD, "/nonexistent-saker-bench", O_RDONLY);
+    } else {
+      for (int i = 0; i < 100; i++) close(open("/etc/hostname", O_RDONLY));
+    }
     calls += 200;
     double t = now() - start;
     if (t >= seconds) break;
@@ -65,11 +120,18 @@ int main(int argc, char **argv) {
 
 const GEN_PY = `
 import os, sys, time
-rate, seconds = float(sys.argv[1]), float(sys.argv[2])
+missing = sys.argv[1] == 'enoent'
+rate, seconds = float(sys.argv[2]), float(sys.argv[3])
 start = time.time(); calls = 0
 while True:
     for _ in range(100):
-        os.close(os.open('/etc/hostname', os.O_RDONLY))
+        if missing:
+            try: os.open('/nonexistent-saker-bench', os.O_RDONLY)
+            except OSError: pass
+            try: os.open('/nonexistent-saker-bench', os.O_RDONLY)
+            except OSError: pass
+        else:
+            os.close(os.open('/etc/hostname', os.O_RDONLY))
     calls += 200
     t = time.time() - start
     if t >= seconds: break
@@ -108,7 +170,7 @@ sys.stdin.read()
 
 interface Tools {
   kind: 'c' | 'python';
-  gen: (rate: number, seconds: number) => [string, string[]];
+  gen: (load: Load, rate: number, seconds: number) => [string, string[]];
   threads: (n: number) => [string, string[]];
   cleanup: () => void;
 }
@@ -122,9 +184,9 @@ function buildTools(): Tools {
     writeFileSync(join(dir, 'threads.c'), THREADS_C);
     execFileSync('cc', ['-O2', '-o', join(dir, 'gen'), join(dir, 'gen.c')], { stdio: 'ignore' });
     execFileSync('cc', ['-O2', '-pthread', '-o', join(dir, 'threads'), join(dir, 'threads.c')], { stdio: 'ignore' });
-    return { kind: 'c', gen: (rate, seconds) => [join(dir, 'gen'), [String(rate), String(seconds)]], threads: (n) => [join(dir, 'threads'), [String(n)]], cleanup };
+    return { kind: 'c', gen: (load, rate, seconds) => [join(dir, 'gen'), [load, String(rate), String(seconds)]], threads: (n) => [join(dir, 'threads'), [String(n)]], cleanup };
   } catch {
-    return { kind: 'python', gen: (rate, seconds) => ['python3', ['-c', GEN_PY, String(rate), String(seconds)]], threads: (n) => ['python3', ['-c', THREADS_PY, String(n)]], cleanup };
+    return { kind: 'python', gen: (load, rate, seconds) => ['python3', ['-c', GEN_PY, load, String(rate), String(seconds)]], threads: (n) => ['python3', ['-c', THREADS_PY, String(n)]], cleanup };
   }
 }
 
@@ -145,10 +207,11 @@ function syscallsFor(engine: Engine): string[] {
   return [...types];
 }
 
-/** Runs one load process to its end; the syscalls it made. */
+/** Runs one load process to its end, at GENERATOR_PRIORITY; the syscalls it made. */
 async function runGenerator(tools: Tools, rate: number, seconds: number): Promise<number> {
-  const [command, args] = tools.gen(rate, seconds);
+  const [command, args] = tools.gen(LOAD, rate, seconds);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.pid !== undefined && GENERATOR_PRIORITY !== 0) setPriority(child.pid, GENERATOR_PRIORITY);
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((resolve) => child.on('close', resolve));
@@ -180,6 +243,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface PhaseResult {
   generators: number;
+  /** What the load processes made while traced: below the target when they could not make more. */
+  /** What the load processes were asked to make (0: as much as they could). */
+  askedSyscallsPerSecond: number;
   offeredSyscallsPerSecond: number;
   recordsPerSecond: number;
   ruleEventsPerSecond: number;
@@ -192,6 +258,11 @@ interface PhaseResult {
   detectorCpuSeconds: number;
   bpftraceCpuSecondsPerMillionRecords: number;
   detectorCpuSecondsPerMillionRecords: number;
+  /**
+   * Derived, not measured: records/s one core would sustain given the CPU each stage spent per record
+   * here (1e6 / µs per record): bpftrace alone, the detector alone, and both sharing one core.
+   */
+  derivedOneCoreRecordsPerSecond: { bpftrace: number; detector: number; bpftraceAndDetector: number };
 }
 
 /** A live pipeline: records flow through adapter, parser and engine as in the detector. */
@@ -219,8 +290,8 @@ function pipeline(engine: Engine, ctx: SyscallContext = createContext()) {
 }
 
 /** Starts the driver and a pipeline on its records; resolves once the probes see events. */
-async function startLive(engine: Engine, ctx: SyscallContext, onLine?: (line: string) => void) {
-  const driver = new BpftraceDriver({ syscalls: syscallsFor(engine), ...(onLine ? { onLine } : {}) });
+async function startLive(engine: Engine, ctx: SyscallContext, onText?: (text: string) => void) {
+  const driver = new BpftraceDriver({ syscalls: syscallsFor(engine), ...(onText ? { onText } : {}) });
   const live = pipeline(engine, ctx);
   const pump = (async () => {
     for await (const batch of driver.batches()) for (const record of batch) live.take(record);
@@ -229,18 +300,39 @@ async function startLive(engine: Engine, ctx: SyscallContext, onLine?: (line: st
   return { driver, live, pump };
 }
 
-async function livePhases(engine: Engine, tools: Tools): Promise<{ phases: PhaseResult[]; lines: string[]; mark: string }> {
-  const lines: string[] = [];
+/** Profiles this process from now until `stop`, which writes the .cpuprofile. */
+async function startProfile(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+async function livePhases(engine: Engine, tools: Tools): Promise<{ phases: PhaseResult[]; texts: string[]; mark: string }> {
+  const texts: string[] = [];
+  let kept = 0;
   let keep = false;
   const ctx = createContext();
   seedFromProc(ctx);
-  const { driver, live, pump } = await startLive(engine, ctx, (line) => keep && lines.length < MAX_KEPT_LINES && lines.push(line));
+  const { driver, live, pump } = await startLive(engine, ctx, (text) => {
+    if (!keep || kept + text.length > MAX_KEPT_CHARS) return;
+    texts.push(text);
+    kept += text.length;
+  });
   const phases: PhaseResult[] = [];
+  const profiler = options['cpu-prof'] ? await startProfile() : undefined;
   for (const generators of [1, 2]) {
     const before = { ...live.counts, lost: driver.stats.lost, bpftraceCpu: cpuSecondsOf(driver.pid), ownCpu: ownCpuSeconds() };
     keep = generators === 1;
     const start = process.hrtime.bigint();
-    const offered = (await Promise.all(Array.from({ length: generators }, () => runGenerator(tools, TARGET_EVENTS_PER_SECOND, PHASE_SECONDS)))).reduce((a, b) => a + b, 0);
+    const offered = (await Promise.all(Array.from({ length: generators }, () => runGenerator(tools, RATE_PER_GENERATOR, PHASE_SECONDS)))).reduce((a, b) => a + b, 0);
     // Let the pipeline catch up with what bpftrace already printed: until no record came for 300 ms.
     let last = { records: live.counts.records, at: process.hrtime.bigint() };
     for (let waited = 0; waited < 15_000; waited += 100) {
@@ -255,9 +347,12 @@ async function livePhases(engine: Engine, tools: Tools): Promise<{ phases: Phase
     const bpftraceCpu = cpuSecondsOf(driver.pid) - before.bpftraceCpu;
     const ownCpu = ownCpuSeconds() - before.ownCpu;
     const perMillion = (cpu: number) => round2((cpu / Math.max(1, records)) * 1e6);
+    const perCore = (cpu: number) => (cpu > 0 ? Math.round(records / cpu) : 0);
+    const offeredPerSecond = Math.round(offered / PHASE_SECONDS);
     phases.push({
       generators,
-      offeredSyscallsPerSecond: Math.round(offered / PHASE_SECONDS),
+      askedSyscallsPerSecond: RATE_PER_GENERATOR * generators,
+      offeredSyscallsPerSecond: offeredPerSecond,
       recordsPerSecond: Math.round(records / seconds),
       ruleEventsPerSecond: Math.round((live.counts.ruleEvents - before.ruleEvents) / seconds),
       kernelDrops: lost,
@@ -267,14 +362,23 @@ async function livePhases(engine: Engine, tools: Tools): Promise<{ phases: Phase
       detectorCpuSeconds: round2(ownCpu),
       bpftraceCpuSecondsPerMillionRecords: perMillion(bpftraceCpu),
       detectorCpuSecondsPerMillionRecords: perMillion(ownCpu),
+      derivedOneCoreRecordsPerSecond: { bpftrace: perCore(bpftraceCpu), detector: perCore(ownCpu), bpftraceAndDetector: perCore(bpftraceCpu + ownCpu) },
     });
   }
+  if (profiler) await profiler.stop(options['cpu-prof'] as string);
   driver.stop();
   await pump;
-  return { phases, lines, mark: driver.mark };
+  return { phases, texts, mark: driver.mark };
 }
 
 const BASELINE_ROUNDS = 3;
+
+/** The output kept, split into lines as the driver splits it. */
+function splitLines(texts: readonly string[]): string[] {
+  const lines = texts.join('').split('\n');
+  lines.pop();
+  return lines;
+}
 
 /**
  * The parse-and-evaluate stages alone, over lines bpftrace printed: the ceiling of the JS path. Best of
@@ -409,6 +513,23 @@ async function rssChild(): Promise<void> {
   await pump;
 }
 
+/** What the run says about the target, in words: printed, and kept in the JSON. */
+function verdict(phases: readonly PhaseResult[]): string[] {
+  const notes: string[] = [];
+  const best = phases.reduce<PhaseResult | undefined>((a, p) => (p.kernelDrops === 0 && p.recordsPerSecond > (a?.recordsPerSecond ?? 0) ? p : a), undefined);
+  notes.push(best ? `highest rate sustained with 0 kernel drops: ${best.recordsPerSecond} records/s (${best.generators} load process(es))` : 'no phase ran without kernel drops');
+  const top = phases.reduce<PhaseResult | undefined>((a, p) => (p.offeredSyscallsPerSecond > (a?.offeredSyscallsPerSecond ?? -1) ? p : a), undefined);
+  if (top) notes.push(`at the highest offered load (${top.offeredSyscallsPerSecond} syscalls/s): drop rate ${(top.dropRate * 100).toFixed(2)}%`);
+  if (!phases.some((p) => p.offeredSyscallsPerSecond >= TARGET_EVENTS_PER_SECOND)) {
+    notes.push(`the load processes could not offer ${TARGET_EVENTS_PER_SECOND} syscalls/s here while traced (the most: ${top?.offeredSyscallsPerSecond ?? 0}/s): load, bpftrace and the detector share this machine's cores; see the derived one-core figures`);
+  }
+  const derived = top?.derivedOneCoreRecordsPerSecond;
+  if (derived) {
+    notes.push(`derived from CPU per record (not measured): one core sustains ${derived.bpftrace} records/s of bpftrace, ${derived.detector} of the detector, ${derived.bpftraceAndDetector} of both together`);
+  }
+  return notes;
+}
+
 async function main(): Promise<void> {
   const problems = livePreflight();
   if (problems.length > 0) throw new Error(`the live driver cannot run here: ${problems.map((p) => p.message).join('; ')}`);
@@ -419,22 +540,25 @@ async function main(): Promise<void> {
     const loadStart = loadavg()[0] ?? 0;
     // The most one load process makes with nothing traced, for scale.
     const untraced = Math.round((await runGenerator(tools, 0, 2)) / 2);
-    const { phases, lines, mark } = await livePhases(engine, tools);
-    const base = baseline(engine, lines, mark);
-    const rss = await rssPhase(tools);
-    const [single, double] = phases;
-    const row = (name: string, p: PhaseResult | undefined) =>
-      `${name.padEnd(34)} offered ${String(p?.offeredSyscallsPerSecond).padStart(8)} syscalls/s   processed ${String(p?.ruleEventsPerSecond).padStart(8)} events/s   kernel drops ${p?.kernelDrops} (${((p?.dropRate ?? 0) * 100).toFixed(2)}%)\n` +
-      `${''.padEnd(34)} CPU s: bpftrace ${p?.bpftraceCpuSeconds} (${p?.bpftraceCpuSecondsPerMillionRecords} per million records), detector ${p?.detectorCpuSeconds} (${p?.detectorCpuSecondsPerMillionRecords} per million)`;
-    console.log(`live driver benchmark, Saker's rules, ${PHASE_SECONDS}s per phase, ${tools.kind} load processes`);
+    const { phases, texts, mark } = await livePhases(engine, tools);
+    const base = baseline(engine, splitLines(texts), mark);
+    texts.length = 0;
+    const rss = options['no-rss'] ? undefined : await rssPhase(tools);
+    const row = (name: string, p: PhaseResult) =>
+      `${name.padEnd(34)} offered ${String(p.offeredSyscallsPerSecond).padStart(8)} syscalls/s (asked ${p.askedSyscallsPerSecond || 'max'})   processed ${String(p.ruleEventsPerSecond).padStart(8)} events/s   kernel drops ${p.kernelDrops} (${(p.dropRate * 100).toFixed(2)}%)\n` +
+      `${''.padEnd(34)} CPU s: bpftrace ${p.bpftraceCpuSeconds} (${p.bpftraceCpuSecondsPerMillionRecords} per million records), detector ${p.detectorCpuSeconds} (${p.detectorCpuSecondsPerMillionRecords} per million)`;
+    console.log(`live driver benchmark, Saker's rules, ${PHASE_SECONDS}s per phase, ${tools.kind} load processes (${LOAD}, nice ${GENERATOR_PRIORITY})`);
     console.log(`${'untraced, 1 load process, unpaced'.padEnd(34)} offered ${String(untraced).padStart(8)} syscalls/s`);
-    console.log(row('live, 1 load process', single));
-    console.log(row('live, 2 load processes (2x)', double));
+    for (const p of phases) console.log(row(`live, ${p.generators} load process${p.generators > 1 ? 'es' : ''}`, p));
     console.log(`${'baseline: parse+evaluate alone'.padEnd(34)} ${base.lines} lines replayed: ${base.ruleEventsPerSecond} events/s (${base.recordsPerSecond} records/s)`);
-    console.log(`live / baseline: ${((single?.ruleEventsPerSecond ?? 0) / Math.max(1, base.ruleEventsPerSecond)).toFixed(2)}; target ${TARGET_EVENTS_PER_SECOND} events/s`);
-    console.log(
-      `RSS with ${rss.threadsInTable} threads in the table (${rss.seededThreads} seeded + ${rss.learnedLiveThreads} learned live of the ${RSS_THREADS} held): ${rss.rssMB} MB (heap ${rss.heapUsedMB} MB; ${rss.rssBeforeThreadsMB} MB before); target ${RSS_TARGET_MB} MB`,
-    );
+    console.log(`live / baseline: ${((phases[0]?.ruleEventsPerSecond ?? 0) / Math.max(1, base.ruleEventsPerSecond)).toFixed(2)}; target ${TARGET_EVENTS_PER_SECOND} events/s`);
+    const notes = verdict(phases);
+    for (const note of notes) console.log(note);
+    if (rss) {
+      console.log(
+        `RSS with ${rss.threadsInTable} threads in the table (${rss.seededThreads} seeded + ${rss.learnedLiveThreads} learned live of the ${RSS_THREADS} held): ${rss.rssMB} MB (heap ${rss.heapUsedMB} MB; ${rss.rssBeforeThreadsMB} MB before); target ${RSS_TARGET_MB} MB`,
+      );
+    }
     const loadEnd = loadavg()[0] ?? 0;
     console.log(`load average (1 min): ${loadStart.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end`);
     mkdirSync(new URL('results/', import.meta.url), { recursive: true });
@@ -447,10 +571,13 @@ async function main(): Promise<void> {
           loadAverage1m: { start: round2(loadStart), end: round2(loadEnd) },
           phaseSeconds: PHASE_SECONDS,
           loadProcesses: tools.kind,
+          load: LOAD,
+          loadProcessNice: GENERATOR_PRIORITY,
           untracedSyscallsPerSecond: untraced,
           live: phases,
+          summary: notes,
           baselineParseAndEvaluate: base,
-          rssWithThreads: rss,
+          ...(rss ? { rssWithThreads: rss } : {}),
           targetEventsPerSecond: TARGET_EVENTS_PER_SECOND,
           targetRssMB: RSS_TARGET_MB,
         },
@@ -463,4 +590,4 @@ async function main(): Promise<void> {
   }
 }
 
-await (process.argv.includes('--rss-child') ? rssChild() : main());
+await (options['rss-child'] ? rssChild() : main());

@@ -1,8 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STRING_LIMIT } from './limits.js';
+import { STRING_LIMIT, threadMapEntries } from './limits.js';
 import { LineAssembler, type LineStats } from './lines.js';
 import { livePreflight } from './preflight.js';
 import { bpftraceProgram } from './program.js';
@@ -14,6 +14,15 @@ import { SakerError } from '../../../common/errors.js';
 // Pages of the per-CPU ring buffer bpftrace reads events from (its default is 64, 256 KiB): 4 MiB per
 // CPU absorbs the bursts of a busy host that would otherwise be dropped before bpftrace reads them.
 const PERF_RING_PAGES = 1024;
+/** The kernel's pid_max: thread ids are below it (an unreadable one: the 64-bit default). */
+function pidMax(): number {
+  try {
+    return Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim()) || 4_194_304;
+  } catch {
+    return 4_194_304;
+  }
+}
+
 // Longer than any line the program prints (the padding line is about 4 KiB).
 const MAX_LINE_CHARS = 1024 * 1024;
 
@@ -22,8 +31,13 @@ export interface BpftraceDriverOptions {
   syscalls: Iterable<string>;
   /** The bpftrace executable (default: `bpftrace` on PATH). */
   bpftrace?: string;
-  /** Sees every output line as bpftrace printed it (benchmarks keep them to replay the parse stages). */
-  onLine?: (line: string) => void;
+  /** Entries of the per-thread maps (default: threadMapEntries for this kernel; tests make it tiny). */
+  threadMapEntries?: number;
+  /**
+   * Sees bpftrace's output text as read, before it is split into lines (benchmarks keep it to replay
+   * the parse stages: keeping whole reads costs far less than keeping each line).
+   */
+  onText?: (text: string) => void;
 }
 
 /**
@@ -101,7 +115,12 @@ export class BpftraceDriver {
     // Text output, fully buffered: bpftrace writes 4 KiB at a time instead of one write per line, and
     // the program's padding line pushes a partly filled buffer out (wire.ts).
     const child = spawn(this.options.bpftrace ?? 'bpftrace', ['-B', 'full', programFile], {
-      env: { ...process.env, BPFTRACE_STRLEN: String(STRING_LIMIT), BPFTRACE_PERF_RB_PAGES: String(PERF_RING_PAGES) },
+      env: {
+        ...process.env,
+        BPFTRACE_STRLEN: String(STRING_LIMIT),
+        BPFTRACE_PERF_RB_PAGES: String(PERF_RING_PAGES),
+        BPFTRACE_MAP_KEYS_MAX: String(this.options.threadMapEntries ?? threadMapEntries(pidMax())),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -120,13 +139,13 @@ export class BpftraceDriver {
     stdout.setEncoding('utf8');
     let rest = '';
     for await (const chunk of stdout as AsyncIterable<string>) {
+      this.options.onText?.(chunk);
       const text = rest === '' ? chunk : rest + chunk;
       const batch: LiveRecord[] = [];
       let start = 0;
       for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
         const line = text.slice(start, end);
         start = end + 1;
-        this.options.onLine?.(line);
         const record = this.assembler.push(line);
         if (!record) continue;
         if (record.kind === 'syscall') {

@@ -21,3 +21,19 @@ export const MAX_STRING_CHUNKS = Math.ceil(4096 / CHUNK_BYTES);
 
 /** Appended to a value the driver could not read whole. */
 export const TRUNCATION_MARK = '…(truncated)';
+
+/**
+ * Most entries of a per-thread bpftrace map (BPFTRACE_MAP_KEYS_MAX; bpftrace's default is 4096, which
+ * a busy host's threads blocked in accept or connect can fill). The kernel preallocates every entry
+ * (about 100 bytes each for the argument map), so the size is bounded; a full map is counted (O lines,
+ * program.ts), never silent.
+ */
+export const MAX_THREAD_MAP_ENTRIES = 65536;
+
+/**
+ * Entries for the per-thread maps: one per thread id the kernel can hand out (pid_max), so they cannot
+ * fill up, unless that is more than MAX_THREAD_MAP_ENTRIES.
+ */
+export function threadMapEntries(pidMax: number): number {
+  return Math.min(Math.max(pidMax, 4096), MAX_THREAD_MAP_ENTRIES);
+}

@@ -13,6 +13,8 @@ export interface LineStats {
   attachedProbes: number;
   /** Strings (paths, exec paths, argument lists) too long to read whole: reported with TRUNCATION_MARK. */
   truncated: number;
+  /** Syscalls dropped in the kernel because the per-thread argument map was full (program.ts). */
+  mapFull: number;
 }
 
 /** What a thread printed before its header line. */
@@ -74,6 +76,28 @@ const HEADER_SHAPES: ReadonlyMap<string, HeaderShape> = new Map(
   }),
 );
 
+/** Where the kernel time is among a header's numbers (after tid, pid and ret). */
+const KTIME_FIELD = 3;
+
+/**
+ * The decimal integer bpftrace printed at text[start, end), NaN when it is not one. Read digit by digit,
+ * without a substring, when it has at most 15 digits (exact in a double); longer ones go through
+ * Number(), which rounds them as it always did.
+ */
+function readInteger(text: string, start: number, end: number): number {
+  let i = start;
+  const negative = text.charCodeAt(i) === 45; // '-'
+  if (negative) i++;
+  if (i === end || end - i > 15) return Number(text.slice(start, end));
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48; // '0'
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
 /** Splits `text` at the first `count` spaces; the last part keeps any further spaces. */
 function splitHead(text: string, count: number): string[] | undefined {
   const parts: string[] = [];
@@ -127,7 +151,7 @@ const MESSAGES: readonly [RegExp, (stats: LineStats, count: number) => void][] =
  * they are held per thread until it arrives.
  */
 export class LineAssembler {
-  readonly stats: LineStats = { lines: 0, malformed: 0, lost: 0, attachedProbes: 0, truncated: 0 };
+  readonly stats: LineStats = { lines: 0, malformed: 0, lost: 0, attachedProbes: 0, truncated: 0, mapFull: 0 };
   private readonly pending = new Map<number, Pending>();
   /** The lines so far of a record that has not reached its end mark (a string held a newline). */
   private partial: string | undefined;
@@ -282,6 +306,9 @@ export class LineAssembler {
       }
       case 'P':
         return undefined;
+      case 'O':
+        this.stats.mapFull++;
+        return undefined;
       default:
         return null;
     }
@@ -291,8 +318,10 @@ export class LineAssembler {
     const nameEnd = data.indexOf(' ', 2);
     const shape = nameEnd < 0 ? undefined : HEADER_SHAPES.get(data.slice(2, nameEnd));
     if (!shape) return null;
-    // The numbers, each ended by a space (the last one by the end when no string follows).
-    const numbers: string[] = [];
+    // The numbers, each ended by a space (the last one by the end when no string follows), read in
+    // place: the kernel time as text (it becomes a bigint), the others as numbers.
+    const numbers: number[] = [];
+    let ktime = '';
     let start = nameEnd + 1;
     for (let i = 0; i < shape.numbers; i++) {
       let end = data.indexOf(' ', start);
@@ -300,31 +329,32 @@ export class LineAssembler {
         if (shape.trailing || i !== shape.numbers - 1) return null;
         end = data.length;
       }
-      numbers.push(data.slice(start, end));
+      if (i === KTIME_FIELD) ktime = data.slice(start, end);
+      numbers.push(i === KTIME_FIELD ? 0 : readInteger(data, start, end));
       start = end + 1;
     }
     if (!shape.trailing && start <= data.length) return null;
     const trailing = shape.trailing ? data.slice(start) : undefined;
     const { probe, layout } = shape;
-    const tid = Number(numbers[0]);
-    const pid = Number(numbers[1]);
-    const ret = Number(numbers[2]);
+    const tid = numbers[0] as number;
+    const pid = numbers[1] as number;
+    const ret = numbers[2] as number;
     if (Number.isNaN(tid) || Number.isNaN(pid) || Number.isNaN(ret)) return null;
     const pending = this.pending.get(tid);
     if (pending) this.pending.delete(tid);
     const args = new Map<number, number | string | LiveSockAddr>();
     let next = 4;
-    const record: LiveSyscall = { kind: 'syscall', syscall: probe.name, tid, pid, ret, ktime: BigInt(numbers[3] as string), args };
+    const record: LiveSyscall = { kind: 'syscall', syscall: probe.name, tid, pid, ret, ktime: BigInt(ktime), args };
     if (layout.process) {
-      record.ppid = Number(numbers[4]);
-      record.uid = Number(numbers[5]);
-      record.gid = Number(numbers[6]);
-      record.loginuid = Number(numbers[7]) >>> 0;
+      record.ppid = numbers[4] as number;
+      record.uid = numbers[5] as number;
+      record.gid = numbers[6] as number;
+      record.loginuid = (numbers[7] as number) >>> 0;
       record.comm = trailing;
       next = 8;
       if ([record.ppid, record.uid, record.gid].some((n) => Number.isNaN(n))) return null;
     }
-    for (const index of layout.numbers) args.set(index, NARROW[probe.args[index]?.kind ?? 'long'](Number(numbers[next++])));
+    for (const index of layout.numbers) args.set(index, NARROW[probe.args[index]?.kind ?? 'long'](numbers[next++] as number));
     if (layout.inlineString !== undefined) {
       const chunks = pending?.chunks?.get(layout.inlineString) ?? [];
       chunks[0] = trailing ?? '';

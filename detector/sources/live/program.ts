@@ -1,12 +1,18 @@
 import { CHUNK_BYTES, MAX_STRING_CHUNKS } from './limits.js';
-import type { SyscallProbe } from './probes.js';
+import { SYSCALL_PROBES, type SyscallProbe } from './probes.js';
 import { FLUSH_INTERVAL_MS, FLUSH_PADDING_BYTES, headerLayout } from './wire.js';
 
 /*
  * Generates the bpftrace program for a set of syscalls (the lines it prints: wire.ts). Each syscall's
- * enter probe keeps its arguments in one per-thread tuple; its exit probe prints them with the result.
+ * enter probe keeps its arguments in a per-thread tuple; its exit probe prints them with the result.
  * A thread runs one syscall at a time and each exit probe prints all its lines at once, so grouping
  * by thread id is unambiguous.
+ *
+ * All syscalls share one map of those tuples, keyed by thread id, the tuple's first element saying
+ * which syscall it is for: a thread holds at most one entry, which its next traced syscall replaces
+ * if an exit never came (so nothing piles up), and the map is sized for every thread id the kernel
+ * can hand out (bpftrace.ts). When it is full all the same, the enter probe says so (an O line) and
+ * the syscall is counted as dropped instead of vanishing.
  */
 
 export interface ProgramOptions {
@@ -16,14 +22,25 @@ export interface ProgramOptions {
   excludePid?: number;
 }
 
-const mapName = (probe: SyscallProbe): string => `@${probe.name}`;
+/** The per-thread map of kept arguments. */
+const ARGS_MAP = '@args';
+
+/** Values each tuple holds after the syscall's number: the most any probe keeps (bpftrace needs one tuple type per map). */
+const KEPT_WIDTH = Math.max(...SYSCALL_PROBES.map((probe) => probe.args.length + (probe.exitSockaddr ? 1 : 0)));
+
+/** A syscall's number in the program: never 0, which is what bpftrace reads for a missing entry. */
+function syscallNumber(probe: SyscallProbe): number {
+  const index = SYSCALL_PROBES.findIndex((known) => known.name === probe.name);
+  if (index < 0) throw new Error(`no probe table row for syscall ${probe.name}`);
+  return index + 1;
+}
 
 /**
- * The tuple element holding argument `index` (element 0 only says the enter probe ran). Read from the
- * map each time rather than copied once: a copy on the BPF stack leaves too little of its 512 bytes
- * for the strings.
+ * The tuple element holding argument `index` (element 0 is the syscall's number). Read from the map
+ * each time rather than copied once: a copy on the BPF stack leaves too little of its 512 bytes for
+ * the strings.
  */
-const element = (probe: SyscallProbe, index: number): string => `${mapName(probe)}[tid].${index + 1}`;
+const element = (index: number): string => `${ARGS_MAP}[tid].${index + 1}`;
 
 /** Prints a socket address stored as a user pointer in `pointer` (a bpftrace expression). */
 function sockaddrBlock(pointer: string, index: number, mark: string): string {
@@ -81,16 +98,20 @@ function stringBlock(pointer: string, index: number, mark: string): string {
   return `printf("S %d ${index} %s${mark}\\n", tid, str(uptr(${pointer}))); ${chunkBlock(pointer, index, mark)}`;
 }
 
-/** The values the enter probe keeps: a leading 1 (the tuple is never all zero), then each argument. */
+/** The values the enter probe keeps: the syscall's number, each argument, then zeros up to KEPT_WIDTH. */
 function keptValues(probe: SyscallProbe): string[] {
   const values = probe.args.map((arg) => `(int64)(${arg.read ?? `args->${arg.field}`})`);
   if (probe.exitSockaddr) values.push(`(int64)args->${probe.exitSockaddr}`);
-  return ['1', ...values];
+  while (values.length < KEPT_WIDTH) values.push('0');
+  return [String(syscallNumber(probe)), ...values];
 }
 
 function enterProbe(probe: SyscallProbe, options: ProgramOptions): string {
   const filter = options.excludePid !== undefined ? ` /pid != ${options.excludePid}/` : '';
-  return `tracepoint:syscalls:sys_enter_${probe.name}${filter} {\n  ${mapName(probe)}[tid] = (${keptValues(probe).join(', ')});\n}`;
+  const kept = `${ARGS_MAP}[tid] = (${keptValues(probe).join(', ')});`;
+  // A full map refuses the entry: read it back, and say so when it is not there.
+  const full = `if (${ARGS_MAP}[tid].0 != ${syscallNumber(probe)}) { printf("O %d ${probe.name}${options.mark}\\n", tid); }`;
+  return `tracepoint:syscalls:sys_enter_${probe.name}${filter} {\n  ${kept}\n  ${full}\n}`;
 }
 
 function exitProbe(probe: SyscallProbe, options: ProgramOptions): string {
@@ -100,7 +121,7 @@ function exitProbe(probe: SyscallProbe, options: ProgramOptions): string {
   probe.args.forEach((arg, i) => {
     if (arg.kind === 'str') {
       const pointer = `$s${i}`;
-      const load = `${pointer} = (uint64)${element(probe, i)};`;
+      const load = `${pointer} = (uint64)${element(i)};`;
       if (i === layout.inlineString) {
         body.push(`  ${load} ${chunkBlock(pointer, i, mark)}`);
       } else {
@@ -110,9 +131,9 @@ function exitProbe(probe: SyscallProbe, options: ProgramOptions): string {
         body.push(probe.execArgs ? `  if (args->ret != 0) { ${print} }` : `  ${print}`);
       }
     }
-    if (arg.kind === 'sockaddr') body.push(sockaddrBlock(element(probe, i), i, mark));
+    if (arg.kind === 'sockaddr') body.push(sockaddrBlock(element(i), i, mark));
   });
-  if (probe.exitSockaddr) body.push(`  if (args->ret >= 0) {${sockaddrBlock(element(probe, probe.args.length), probe.args.length, mark)}\n  }`);
+  if (probe.exitSockaddr) body.push(`  if (args->ret >= 0) {${sockaddrBlock(element(probe.args.length), probe.args.length, mark)}\n  }`);
   const formats = ['%d', '%d', '%lld', '%llu'];
   const values = ['tid', 'pid', 'args->ret', 'nsecs'];
   if (layout.process) {
@@ -123,7 +144,7 @@ function exitProbe(probe: SyscallProbe, options: ProgramOptions): string {
   }
   for (const i of layout.numbers) {
     formats.push('%lld');
-    values.push(element(probe, i));
+    values.push(element(i));
   }
   if (layout.process) {
     formats.push('%s');
@@ -132,19 +153,25 @@ function exitProbe(probe: SyscallProbe, options: ProgramOptions): string {
     formats.push('%s');
     values.push(`str(uptr($s${layout.inlineString}))`);
   }
-  body.push(`  printf("H ${probe.name} ${formats.join(' ')}${mark}\\n", ${values.join(', ')});`, `  delete(${mapName(probe)}[tid]);`);
-  return `tracepoint:syscalls:sys_exit_${probe.name} /${mapName(probe)}[tid].0/ {\n${body.join('\n')}\n}`;
+  body.push(`  printf("H ${probe.name} ${formats.join(' ')}${mark}\\n", ${values.join(', ')});`, `  delete(${ARGS_MAP}[tid]);`);
+  return `tracepoint:syscalls:sys_exit_${probe.name} /${ARGS_MAP}[tid].0 == ${syscallNumber(probe)}/ {\n${body.join('\n')}\n}`;
 }
 
 /**
  * Two probes on exec so that each stays within the BPF stack limit: the resolved path of the new
- * program, and its arguments read from its own memory. A new task's clone flags (known when it is
+ * program, and its arguments read from its own memory (a third moves a thread's kept arguments). A new task's clone flags (known when it is
  * created) travel with its fork line, which is printed only once it really exists: they say whether
  * it is a thread, which otherwise takes a /proc read per fork.
  */
 function processProbes(mark: string): string {
+  // An exec by a thread other than the leader takes the leader's thread id (the kernel swaps them
+  // before this tracepoint): the kept execve arguments move with it, or its exit would find none.
   return `tracepoint:sched:sched_process_exec {
   printf("E %d %s${mark}\\n", tid, str(args->filename));
+}
+tracepoint:sched:sched_process_exec /args->old_pid != args->pid/ {
+  ${ARGS_MAP}[tid] = ${ARGS_MAP}[(uint64)args->old_pid];
+  delete(${ARGS_MAP}[(uint64)args->old_pid]);
 }
 tracepoint:sched:sched_process_exec {
   $mm = curtask->mm;
@@ -160,6 +187,7 @@ tracepoint:sched:sched_process_fork {
 tracepoint:sched:sched_process_exit {
   printf("X %d %d %llu${mark}\\n", tid, pid, nsecs);
   delete(@clone_flags[tid]);
+  delete(${ARGS_MAP}[tid]);
 }`;
 }
 
@@ -169,11 +197,11 @@ function flushProbe(mark: string): string {
 }
 
 /** On exit bpftrace prints every map that is not empty: empty the per-thread ones first. */
-function endProbe(probes: readonly SyscallProbe[]): string {
-  return `END {\n${[...probes.map(mapName), '@clone_flags'].map((map) => `  clear(${map});`).join('\n')}\n}`;
+function endProbe(): string {
+  return `END {\n  clear(${ARGS_MAP});\n  clear(@clone_flags);\n}`;
 }
 
 /** The whole bpftrace program for these syscalls, plus process creation and exit. */
 export function bpftraceProgram(probes: readonly SyscallProbe[], options: ProgramOptions): string {
-  return [...probes.flatMap((probe) => [enterProbe(probe, options), exitProbe(probe, options)]), processProbes(options.mark), flushProbe(options.mark), endProbe(probes)].join('\n\n') + '\n';
+  return [...probes.flatMap((probe) => [enterProbe(probe, options), exitProbe(probe, options)]), processProbes(options.mark), flushProbe(options.mark), endProbe()].join('\n\n') + '\n';
 }

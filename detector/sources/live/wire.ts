@@ -20,12 +20,13 @@ import { NUMERIC_KINDS, type SyscallProbe } from './probes.js';
  *   F <parent tid> <child tid> <ktime ns> <clone flags> <child comm>   a process or thread was created
  *   X <tid> <pid> <ktime ns>                   a thread exited
  *   P <padding>                                a periodic line that pushes bpftrace's output buffer out
+ *   O <tid> <syscall>                          the per-thread argument map was full: this syscall is dropped (counted)
  *
  * Lines that start no record are bpftrace's own messages (`Attaching N probes...`, `Lost N events`).
  */
 
 /** Starts a printed record: its letter, then a space. bpftrace's own messages never match. */
-export const RECORD_START = /^(?:[SCNEAFX] \d|H [a-z]|P )/;
+export const RECORD_START = /^(?:[SCNEAFXO] \d|H [a-z]|P )/;
 
 /** A fresh end-of-record mark: a character no number ends with, then 16 random letters and digits. */
 export function newRecordMark(): string {

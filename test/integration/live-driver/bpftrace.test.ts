@@ -65,6 +65,15 @@ describe('live bpftrace driver on this kernel', () => {
     await until(() => records.find((r) => r.kind === 'exit' && r.tid === child.pid), 'the exit');
   });
 
+  it('sees a program started by a thread other than the leader, which takes the leader’s thread id', async () => {
+    const script = "import os, threading, time\nthreading.Thread(target=lambda: os.execv('/bin/echo', ['/bin/echo', 'from-a-thread'])).start()\ntime.sleep(10)";
+    const child = execFile('python3', ['-c', script]);
+    await new Promise((resolve) => child.on('close', resolve));
+    const exec = await until(() => findSyscall(child.pid, 'execve', (r) => r.exec?.argv.includes('from-a-thread') === true), 'the execve from a thread');
+    expect(exec).toMatchObject({ tid: child.pid, ret: 0, comm: 'echo' });
+    expect(exec.exec?.path).toMatch(/\/echo$/);
+  });
+
   it('tells a new thread from a new process by its clone flags', async () => {
     const child = execFile('python3', ['-c', 'import threading; t = threading.Thread(target=print); t.start(); t.join()']);
     await new Promise((resolve) => child.on('close', resolve));

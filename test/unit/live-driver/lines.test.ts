@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LineAssembler, bpftraceProgram, decodeArgs, PROBES_BY_NAME } from '../../../detector/sources/live/index.js';
-import { MAX_STRING_CHUNKS, TRUNCATION_MARK } from '../../../detector/sources/live/limits.js';
+import { MAX_STRING_CHUNKS, MAX_THREAD_MAP_ENTRIES, threadMapEntries, TRUNCATION_MARK } from '../../../detector/sources/live/limits.js';
 
 const MARK = '~unitTestMark0123';
 /** One printed record as bpftrace writes it: the text, then the mark. */
@@ -129,7 +129,25 @@ describe('LineAssembler', () => {
     lines.push(rec('Z what'));
     lines.push(rec('H openat 1 1'));
     lines.push(rec('H close 1 1 0 5 3 extra'));
-    expect(lines.stats).toEqual({ lines: 9, malformed: 5, lost: 17, attachedProbes: 30, truncated: 0 });
+    expect(lines.stats).toEqual({ lines: 9, malformed: 5, lost: 17, attachedProbes: 30, truncated: 0, mapFull: 0 });
+  });
+
+  it('reads numbers of every length and sign as Number() would, and only decimal digits as numbers', () => {
+    const lines = new LineAssembler(MARK);
+    const record = lines.push(rec('H ptrace 7 7 -1 18446744073709551615 -9223372036854775808 12345678901234567'));
+    expect(record).toMatchObject({ tid: 7, pid: 7, ret: -1, ktime: 18446744073709551615n });
+    expect(record?.kind === 'syscall' && [...record.args.values()]).toEqual([Number('-9223372036854775808'), Number('12345678901234567')]);
+    expect(lines.push(rec('H close 1 1 x 5 3'))).toBeUndefined();
+    expect(lines.push(rec('H ptrace 1 1 0 5 3e1 2'))).toMatchObject({ args: new Map([[0, NaN], [1, 2]]) });
+    expect(lines.stats.malformed).toBe(1);
+  });
+
+  it('counts a syscall the kernel could not keep because the per-thread map was full, and reports nothing for it', () => {
+    const lines = new LineAssembler(MARK);
+    expect(lines.push(rec('O 42 openat'))).toBeUndefined();
+    expect(lines.push(rec('O 43 connect'))).toBeUndefined();
+    expect(lines.stats).toMatchObject({ mapFull: 2, malformed: 0 });
+    expect(lines.pendingThreads).toBe(0);
   });
 
   it('takes a newline inside a string as data: a record ends only with the mark', () => {
@@ -169,6 +187,7 @@ describe('bpftraceProgram', () => {
     expect(program.match(/^tracepoint:sched:\w+/gm)).toEqual([
       'tracepoint:sched:sched_process_exec',
       'tracepoint:sched:sched_process_exec',
+      'tracepoint:sched:sched_process_exec',
       'tracepoint:sched:sched_process_fork',
       'tracepoint:sched:sched_process_exit',
     ]);
@@ -187,5 +206,32 @@ describe('bpftraceProgram', () => {
     expect(chunks).toEqual(Array.from({ length: MAX_STRING_CHUNKS - 1 }, (_, i) => i + 1));
     expect(199 * MAX_STRING_CHUNKS).toBeGreaterThanOrEqual(4095);
     for (const member of ['flags', 'mode', 'resolve']) expect(program).toContain(`((struct open_how *)uptr(args->how))->${member}`);
+  });
+
+  it('keeps every syscall’s arguments in one per-thread map, tagged with the syscall, and reports a full map', () => {
+    const names = ['openat', 'connect', 'accept4', 'openat2'];
+    const program = bpftraceProgram(names.map((name) => PROBES_BY_NAME.get(name)!), { mark: MARK });
+    const tags = new Map<string, string>();
+    for (const name of names) {
+      const enter = new RegExp(`sys_enter_${name} \\{\\n {2}@args\\[tid\\] = \\((\\d+), [^\\n]*\\);\\n {2}if \\(@args\\[tid\\]\\.0 != (\\d+)\\) \\{ printf\\("O %d ${name}${MARK}`).exec(program);
+      expect(enter, name).not.toBeNull();
+      expect(enter?.[2]).toBe(enter?.[1]);
+      expect(program).toContain(`sys_exit_${name} /@args[tid].0 == ${enter?.[1]}/`);
+      tags.set(name, enter?.[1] as string);
+    }
+    expect(new Set(tags.values()).size).toBe(names.length);
+    // One tuple type: every enter probe keeps as many values.
+    const tuples = [...program.matchAll(/@args\[tid\] = \(([^\n]*)\);/g)].map((m) => (m[1] as string).split(',').length);
+    expect(tuples).toHaveLength(names.length);
+    expect(new Set(tuples).size).toBe(1);
+    // A thread that exits takes its entry with it; no per-syscall maps remain.
+    expect(program).toMatch(/sched_process_exit \{[^}]*delete\(@args\[tid\]\);/);
+    expect(program).not.toMatch(/@(openat|connect|accept4|openat2)\[/);
+  });
+
+  it('sizes the per-thread maps for every thread id the kernel hands out, within a bound', () => {
+    expect(threadMapEntries(32768)).toBe(32768);
+    expect(threadMapEntries(4_194_304)).toBe(MAX_THREAD_MAP_ENTRIES);
+    expect(threadMapEntries(100)).toBe(4096);
   });
 });
