@@ -4,7 +4,7 @@ import { minimumPriorityKey, section, tlsKeys } from '../config-common.js';
 /**
  * `kafka:` — falcosidekick's keys (`hostport`, `topic`, `minimumpriority`, `sasl`, `tls`, `username`,
  * `password`, `balancer`, `clientid`, `compression`, `async`, `requiredacks`, `topiccreation`) plus
- * Saker's (`key`, `idempotent`, `timeout`, `maxbatch`, certificate files).
+ * Saker's (`key`, `idempotent`, `timeout`, `maxbatch`, `maxbatchbytes`, certificate files).
  */
 export const KafkaConfigSchema = Type.Object(
   {
@@ -50,6 +50,12 @@ export const KafkaConfigSchema = Type.Object(
     }),
     timeout: Type.Integer({ minimum: 1, default: 30000, description: 'Milliseconds to wait for a broker answer (Saker addition).' }),
     maxbatch: Type.Integer({ minimum: 1, default: 500, description: 'Most alerts produced in one request (Saker addition).' }),
+    maxbatchbytes: Type.Integer({
+      minimum: 1,
+      default: 900000,
+      description:
+        "Most bytes produced in one request, counted as Kafka records (Saker addition): a batch is cut into several requests in order, so no partition's record batch exceeds the topic's max.message.bytes (broker default 1048588). A request the broker still refuses as too large is sent again cut smaller, and later requests stay that small; an alert the broker refuses on its own is dead-lettered.",
+    }),
   },
   section,
 );

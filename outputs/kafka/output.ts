@@ -4,11 +4,12 @@ import { SakerError } from '../../common/errors.js';
 import type { OutputCreateOptions } from '../create-options.js';
 import { OUTPUT_ERROR_CODES } from '../errors.js';
 import type { DeliveryResult, Output, SendContext } from '../output.js';
-import { repeatResult, resultForTransportError } from '../results.js';
+import { resultForTransportError } from '../results.js';
 import { outputFieldText } from '../template.js';
 import { loadTlsOptions } from '../tls.js';
 import type { KafkaConfig } from './config.js';
 import { BALANCERS } from './partitioners.js';
+import { batchBytes, recordBytes, runEnd } from './record-size.js';
 
 const SASL_MECHANISMS: Readonly<Record<string, 'plain' | 'scram-sha-256' | 'scram-sha-512'>> = {
   PLAIN: 'plain',
@@ -49,9 +50,10 @@ const PERMANENT_ERRORS: ReadonlySet<string> = new Set(['KafkaJSSASLAuthenticatio
 
 /**
  * Classifies a kafkajs failure: broker down, timeouts, leader changes are retryable; authentication
- * and non-retriable protocol errors (topic authorization, message too large) are permanent.
+ * and non-retriable protocol errors (topic authorization, message too large) are permanent. `send`
+ * answers a too-large refusal of several alerts itself, by producing them in smaller requests.
  */
-export function resultForKafkaError(error: unknown): DeliveryResult {
+export function resultForKafkaError(error: unknown): Extract<DeliveryResult, { status: 'permanent' | 'retryable' }> {
   let e = error as { name?: string; message?: string; retriable?: boolean; cause?: unknown; originalError?: unknown };
   // kafkajs wraps the last attempt's error once its own (here minimal) retries run out.
   while (e.name === 'KafkaJSNumberOfRetriesExceeded' && (e.cause ?? e.originalError)) e = (e.cause ?? e.originalError) as typeof e;
@@ -64,8 +66,30 @@ export function resultForKafkaError(error: unknown): DeliveryResult {
 }
 
 /**
+ * Kafka error codes by which a broker refuses a produce as too big (Kafka protocol error table):
+ * MESSAGE_TOO_LARGE, a partition's record batch above the topic's `max.message.bytes`; RECORD_LIST_TOO_LARGE,
+ * above its `segment.bytes`. kafkajs marks both non-retriable, yet fewer records per produce can fix them.
+ */
+const SIZE_REFUSALS: ReadonlyMap<number, string> = new Map([
+  [10, 'MESSAGE_TOO_LARGE'],
+  [18, 'RECORD_LIST_TOO_LARGE'],
+]);
+
+/** The size refusal behind a kafkajs failure (looking through its wrappers), if it is one. */
+function sizeRefusal(error: unknown): string | undefined {
+  let e = error as { name?: string; code?: unknown; cause?: unknown; originalError?: unknown } | undefined;
+  for (let depth = 0; e && depth < 4; depth++) {
+    if (e.name === 'KafkaJSProtocolError' && typeof e.code === 'number') return SIZE_REFUSALS.get(e.code);
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  return undefined;
+}
+
+/**
  * Produces each alert as its JSON to one topic, with a configurable key and headers `priority`,
- * `rule`, `source`, `hostname`. A batch is one produce request: it succeeds or fails as a whole.
+ * `rule`, `source`, `hostname`. A batch goes out as consecutive produce requests of at most
+ * `maxbatchbytes` each, in order; a request the broker refuses as too big is sent again cut smaller, and
+ * the budget stays lowered for later batches. An alert the broker refuses on its own is permanent.
  */
 export class KafkaOutput implements Output {
   readonly type = 'kafka';
@@ -75,11 +99,14 @@ export class KafkaOutput implements Output {
   readonly #acks: number;
   readonly #compression: CompressionTypes;
   readonly #key: ((alert: Alert) => string) | undefined;
+  /** Most bytes per produce: `maxbatchbytes`, lowered when the broker refuses a request that size. */
+  #budget: number;
   #connected: Promise<void> | undefined;
 
   constructor(config: KafkaConfig, readonly name: string, options: OutputCreateOptions = {}) {
     this.#config = config;
     this.maxBatch = config.maxbatch;
+    this.#budget = config.maxbatchbytes;
     if (config.topic === '') throw configError(name, 'kafka.topic is required');
     const acks = ACKS[config.requiredacks.toUpperCase()];
     if (acks === undefined) throw configError(name, `kafka.requiredacks '${config.requiredacks}' is not ALL, ONE or NONE`);
@@ -142,6 +169,54 @@ export class KafkaOutput implements Output {
       context.signal.addEventListener('abort', () => reject(new Error('send aborted')), { once: true });
     });
     aborted.catch(() => {});
+    const messages = alerts.map((alert, i) => this.#message(alert, context.json?.[i]));
+    const sizes = messages.map(recordBytes);
+    const results: DeliveryResult[] = [];
+    const settle = (end: number, result: DeliveryResult) => {
+      while (results.length < end) results.push(result);
+    };
+    let start = 0;
+    while (start < alerts.length) {
+      const end = runEnd(sizes, this.#budget, start);
+      try {
+        await this.#produce(messages.slice(start, end), context.signal, aborted);
+        settle(end, { status: 'ok' });
+        start = end;
+        continue;
+      } catch (error) {
+        const refusal = sizeRefusal(error);
+        if (refusal === undefined) {
+          const result = resultForKafkaError(error);
+          settle(end, result);
+          // Later records wait: sending them now would put them ahead of these in their partitions.
+          settle(alerts.length, { status: 'retryable', reason: `not sent: an earlier produce of this batch failed (${result.reason})` });
+          break;
+        }
+        const bytes = batchBytes(sizes, start, end);
+        if (end - start === 1) {
+          settle(end, {
+            status: 'permanent',
+            reason:
+              `${refusal}: the broker refuses this alert on its own (${bytes} bytes as a record batch); ` +
+              `more than the topic takes in one (max.message.bytes; broker message.max.bytes, 1048588 by default)`,
+          });
+          start = end;
+          continue;
+        }
+        // Same records again, cut at most half that size: the loop ends, as a single record is answered above.
+        this.#budget = Math.min(this.#budget, Math.floor(bytes / 2));
+        context.log.warn(
+          { output: this.name, refused: refusal, bytes, budget: this.#budget },
+          `kafka: the broker refused a ${bytes}-byte produce as too large; producing at most ${this.#budget} bytes per request from now on (set kafka.maxbatchbytes below the topic's max.message.bytes)`,
+        );
+      }
+    }
+    return results;
+  }
+
+  /** One produce request; `aborted` rejects once the delivery layer gave up on this send. */
+  async #produce(messages: Message[], signal: AbortSignal, aborted: Promise<never>): Promise<void> {
+    if (signal.aborted) throw new Error('send aborted');
     const work = (async () => {
       await this.#connect();
       await this.#producer.send({
@@ -149,17 +224,12 @@ export class KafkaOutput implements Output {
         acks: this.#acks,
         compression: this.#compression,
         timeout: this.#config.timeout,
-        messages: alerts.map((alert, i) => this.#message(alert, context.json?.[i])),
+        messages,
       });
     })();
     // An aborted send still settles later; its outcome is no longer anyone's to report.
     work.catch(() => {});
-    try {
-      await Promise.race([work, aborted]);
-      return repeatResult({ status: 'ok' }, alerts.length);
-    } catch (error) {
-      return repeatResult(resultForKafkaError(error), alerts.length);
-    }
+    await Promise.race([work, aborted]);
   }
 
   async close(): Promise<void> {

@@ -2,10 +2,13 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from
 import { once } from 'node:events';
 import { connect, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { addRefusals, limitProduce, PRODUCE_MAX_VERSION, type RefusedPartition } from './kafka-produce-limit.js';
+import { frame, FrameSplitter, Reader, response, Writer } from './kafka-wire.js';
 
 /**
  * A loopback Kafka security front: it stands in front of the plaintext-only librdkafka mock broker and
- * behaves like a real broker's SASL_PLAINTEXT, SASL_SSL or SSL listener. Each client connection is paired
+ * behaves like a real broker's SASL_PLAINTEXT, SASL_SSL or SSL listener (or, with neither, a PLAINTEXT
+ * one), optionally enforcing a broker's record batch size limit (kafka-produce-limit.ts). Each client connection is paired
  * with one plaintext connection to the mock; the front answers the SASL exchange itself (the mock cannot),
  * refuses anything else until the client authenticated, rewrites the few responses that name brokers
  * (Metadata, FindCoordinator) so the client keeps talking to the front, and forwards the rest byte for byte.
@@ -25,6 +28,11 @@ export interface KafkaSecureFrontOptions {
   tls?: { cert: string; key: string; clientCa?: string };
   /** Demand SASL with these mechanisms and users (user name → password). */
   sasl?: { mechanisms: readonly SaslMechanism[]; users: Readonly<Record<string, string>> };
+  /**
+   * Refuse a partition's record batch above this many bytes with MESSAGE_TOO_LARGE, as a broker does above
+   * the topic's `max.message.bytes`; the mock itself has no limit.
+   */
+  maxRecordBytes?: number;
 }
 
 /** What happened on one client connection. */
@@ -41,6 +49,10 @@ export interface FrontSession {
   reason: string | undefined;
   /** API keys of the requests forwarded to the mock, in order (0 = Produce, 3 = Metadata, …). */
   forwarded: number[];
+  /** Partitions refused as larger than `maxRecordBytes`, in order. */
+  refused: RefusedPartition[];
+  /** Largest partition record batch forwarded to the mock, in bytes (0 unless `maxRecordBytes` is set). */
+  largestRecords: number;
 }
 
 export interface KafkaSecureFront {
@@ -64,12 +76,14 @@ export const API = {
 const ERROR = { NONE: 0, UNSUPPORTED_SASL_MECHANISM: 33, UNSUPPORTED_VERSION: 35, SASL_AUTHENTICATION_FAILED: 58 } as const;
 
 /**
- * Highest versions whose broker lists the front can rewrite (all non-flexible): Metadata v0–8 and
- * FindCoordinator v0–2; the ApiVersions answer is capped to these, so a client never asks for more.
+ * Highest versions whose responses the front can rewrite (all non-flexible): Produce v0–7, Metadata v0–8
+ * and FindCoordinator v0–2; the ApiVersions answer is capped to these, so a client never asks for more.
  * SaslHandshake v0 (raw SASL tokens after it) and v1 (SaslAuthenticate frames) and SaslAuthenticate
  * v0–1 are answered by the front itself.
  */
 const ADVERTISED: ReadonlyMap<number, { min?: number; max: number }> = new Map([
+  // Produce only for the size limit, whose refusals the front writes in these versions' layout.
+  [API.Produce, { max: PRODUCE_MAX_VERSION }],
   [API.Metadata, { max: 8 }],
   [API.FindCoordinator, { max: 2 }],
   [API.SaslHandshake, { min: 0, max: 1 }],
@@ -79,110 +93,6 @@ const MAX_API_VERSIONS_VERSION = 2;
 
 /** SCRAM iterations the front asks for: RFC 7677's minimum, which kafkajs also enforces. */
 const SCRAM_ITERATIONS = 4096;
-
-// ---------------------------------------------------------------------------------------------------
-// Byte reading and writing (big-endian, Kafka's primitive types)
-
-class Reader {
-  offset = 0;
-  constructor(readonly buf: Buffer) {}
-  int16(): number {
-    const v = this.buf.readInt16BE(this.offset);
-    this.offset += 2;
-    return v;
-  }
-  int32(): number {
-    const v = this.buf.readInt32BE(this.offset);
-    this.offset += 4;
-    return v;
-  }
-  /** STRING / NULLABLE_STRING: int16 length (-1 = null). */
-  string(): string | null {
-    const length = this.int16();
-    if (length < 0) return null;
-    const v = this.buf.toString('utf8', this.offset, this.offset + length);
-    this.offset += length;
-    return v;
-  }
-  /** BYTES: int32 length. */
-  bytes(): Buffer {
-    const length = this.int32();
-    const v = this.buf.subarray(this.offset, this.offset + Math.max(0, length));
-    this.offset += Math.max(0, length);
-    return v;
-  }
-  rest(): Buffer {
-    return this.buf.subarray(this.offset);
-  }
-}
-
-class Writer {
-  readonly #parts: Buffer[] = [];
-  int16(v: number): this {
-    const b = Buffer.alloc(2);
-    b.writeInt16BE(v);
-    this.#parts.push(b);
-    return this;
-  }
-  int32(v: number): this {
-    const b = Buffer.alloc(4);
-    b.writeInt32BE(v);
-    this.#parts.push(b);
-    return this;
-  }
-  int64(v: bigint): this {
-    const b = Buffer.alloc(8);
-    b.writeBigInt64BE(v);
-    this.#parts.push(b);
-    return this;
-  }
-  string(v: string | null): this {
-    if (v === null) return this.int16(-1);
-    const b = Buffer.from(v, 'utf8');
-    this.int16(b.length);
-    this.#parts.push(b);
-    return this;
-  }
-  bytes(v: Buffer): this {
-    this.int32(v.length);
-    this.#parts.push(v);
-    return this;
-  }
-  raw(v: Buffer): this {
-    this.#parts.push(v);
-    return this;
-  }
-  buffer(): Buffer {
-    return Buffer.concat(this.#parts);
-  }
-}
-
-/** A size-prefixed frame holding `body`. */
-function frame(body: Buffer): Buffer {
-  return new Writer().int32(body.length).raw(body).buffer();
-}
-
-/** A response frame: header v0 (correlation id) and body. */
-function response(correlationId: number, body: Buffer): Buffer {
-  return frame(new Writer().int32(correlationId).raw(body).buffer());
-}
-
-/** Splits a byte stream into frame bodies (the int32 size prefix removed). */
-class FrameSplitter {
-  #pending: Buffer = Buffer.alloc(0);
-  push(chunk: Buffer): Buffer[] {
-    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
-    const frames: Buffer[] = [];
-    while (this.#pending.length >= 4) {
-      const size = this.#pending.readInt32BE(0);
-      if (size < 0) throw new Error(`negative frame size ${size}`);
-      if (this.#pending.length < 4 + size) break;
-      frames.push(this.#pending.subarray(4, 4 + size));
-      this.#pending = this.#pending.subarray(4 + size);
-    }
-    return frames;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------
 // SASL server side
@@ -391,7 +301,7 @@ class Connection {
   readonly #credentials: ReadonlyMap<string, ReadonlyMap<string, ScramCredential>>;
   readonly #map: AddressMap;
   /** Forwarded requests whose responses the front rewrites, by correlation id. */
-  readonly #rewrites = new Map<number, { apiKey: number; apiVersion: number; answered: () => void }>();
+  readonly #rewrites = new Map<number, { rewrite: (body: Buffer) => Buffer; answered: () => void }>();
   #exchange: SaslExchange | undefined;
   /** After SaslHandshake v0 the client sends bare SASL tokens, not SaslAuthenticate requests. */
   #rawTokens = false;
@@ -512,9 +422,36 @@ class Connection {
       return;
     }
     this.#session.forwarded.push(request.apiKey);
-    if (REWRITES[request.apiKey]) this.#rewrites.set(request.correlationId, { apiKey: request.apiKey, apiVersion: request.apiVersion, answered });
+    const maxRecordBytes = this.#options.maxRecordBytes;
+    if (request.apiKey === API.Produce && maxRecordBytes !== undefined) {
+      this.#forwardLimited(request, message, maxRecordBytes);
+      answered();
+      return;
+    }
+    const rewrite = REWRITES[request.apiKey];
+    if (rewrite) this.#rewrites.set(request.correlationId, { rewrite: (body) => rewrite(body, request.apiVersion, this.#map), answered });
     else answered();
     this.#toUpstream(frame(message));
+  }
+
+  /**
+   * A Produce under a size limit: the partitions that fit go to the mock, the others are answered
+   * MESSAGE_TOO_LARGE in the mock's response. A request with nothing left still goes (with no topics),
+   * so responses keep the order of their requests on the connection, as a broker's do.
+   */
+  #forwardLimited(request: RequestHeader, message: Buffer, maxRecordBytes: number): void {
+    const limited = limitProduce(request.body, request.apiVersion, maxRecordBytes);
+    this.#session.largestRecords = Math.max(this.#session.largestRecords, limited.largestForwarded);
+    if (limited.refused.length === 0) {
+      this.#toUpstream(frame(message));
+      return;
+    }
+    this.#session.refused.push(...limited.refused);
+    if (!limited.noResponse) {
+      this.#rewrites.set(request.correlationId, { rewrite: (body) => addRefusals(body, request.apiVersion, limited.refused), answered: () => {} });
+    }
+    const header = message.subarray(0, message.length - request.body.length);
+    this.#toUpstream(frame(Buffer.concat([header, limited.body])));
   }
 
   #fromUpstream(message: Buffer): void {
@@ -525,8 +462,7 @@ class Connection {
       return;
     }
     this.#rewrites.delete(correlationId);
-    const rewrite = REWRITES[pending.apiKey]!;
-    this.#toClient(response(correlationId, rewrite(message.subarray(4), pending.apiVersion, this.#map)));
+    this.#toClient(response(correlationId, pending.rewrite(message.subarray(4))));
     pending.answered();
   }
 
@@ -611,6 +547,8 @@ export async function startKafkaSecureFront(options: KafkaSecureFrontOptions): P
         state: options.sasl ? 'authenticating' : 'authenticated',
         reason: undefined,
         forwarded: [],
+        refused: [],
+        largestRecords: 0,
       };
       sessions.push(session);
       const connection = new Connection(client, upstream, session, options, credentials, map);
