@@ -16,7 +16,6 @@
 
 /** Digits that a double always holds exactly: any integer literal of 15 digits or fewer. */
 const SAFE_DIGITS = 15;
-const MAY_HOLD_LONG_INTEGER = /\d{16}/;
 
 /**
  * Prefix of the placeholder strings that stand for long integers between the scan and the revival.
@@ -25,14 +24,10 @@ const MAY_HOLD_LONG_INTEGER = /\d{16}/;
 const MARK = `\u0000saker-int-${globalThis.crypto.randomUUID()}:`;
 const MARK_JSON = JSON.stringify(MARK).slice(1, -1);
 
-const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
 const PLUS = 0x2b;
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
-}
+const ZERO = 0x30;
 
 /** Characters that may continue a JSON number after its integer part (fraction, exponent). */
 function continuesNumber(code: number): boolean {
@@ -54,40 +49,63 @@ function endOfString(text: string, open: number): number {
   }
 }
 
+/** Runs of 16 or more digits: each is a long integer literal, or digits inside a string, fraction or exponent. */
+const LONG_DIGIT_RUN = new RegExp(`\\d{${SAFE_DIGITS + 1},}`, 'g');
+
 /**
  * Rewrites every integer literal longer than 15 digits that stands outside a string as a placeholder
- * string, so JSON.parse keeps its digits. Undefined when the text has none (the common case). Linear in
- * the text, whatever it holds; malformed JSON is left for JSON.parse to reject.
+ * string, so JSON.parse keeps its digits. Undefined when the text has none (the common case). Only the
+ * runs of 16 or more digits are looked at; whether one stands in a string is found by hopping from
+ * string to string up to it (each quote found once), so the text is read linearly, whatever it holds,
+ * and not past its last run. Malformed JSON is left for JSON.parse to reject.
  */
 export function markLongIntegers(text: string): string | undefined {
-  if (!MAY_HOLD_LONG_INTEGER.test(text)) return undefined;
+  LONG_DIGIT_RUN.lastIndex = 0;
+  let run = LONG_DIGIT_RUN.exec(text);
+  if (run === null) return undefined;
   let out = '';
   let copied = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === QUOTE) {
-      i = endOfString(text, i);
-      continue;
+  // The first quote not yet hopped over; every quote before it opened or closed a string.
+  let quote = text.indexOf('"');
+  while (run !== null) {
+    const first = run.index;
+    const end = first + run[0].length;
+    let resume = end;
+    while (quote >= 0 && quote < first) {
+      const close = endOfString(text, quote);
+      quote = close + 1 < text.length ? text.indexOf('"', close + 1) : -1;
+      if (close > first) {
+        resume = close + 1; // the run is inside this string
+        break;
+      }
     }
-    if (code !== MINUS && !isDigit(code)) continue;
-    // The start of a number: read its integer part.
-    const start = i;
-    let j = code === MINUS ? i + 1 : i;
-    while (j < text.length && isDigit(text.charCodeAt(j))) j++;
-    const digits = j - (code === MINUS ? i + 1 : i);
-    if (digits > SAFE_DIGITS && !(j < text.length && continuesNumber(text.charCodeAt(j)))) {
-      out += `${text.slice(copied, start)}"${MARK_JSON}${text.slice(start, j)}"`;
-      copied = j;
+    if (resume === end) {
+      const start = literalStart(text, first);
+      if (start >= 0 && !(end < text.length && continuesNumber(text.charCodeAt(end)))) {
+        out += `${text.slice(copied, start)}"${MARK_JSON}${text.slice(start, end)}"`;
+        copied = end;
+      }
     }
-    // Skip the rest of the number (fraction, exponent digits) so none of it is read as a new number.
-    while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
-    i = j - 1;
+    LONG_DIGIT_RUN.lastIndex = resume;
+    run = LONG_DIGIT_RUN.exec(text);
   }
   return copied === 0 ? undefined : out + text.slice(copied);
 }
 
-function isNumberChar(code: number): boolean {
-  return isDigit(code) || continuesNumber(code) || code === PLUS || code === MINUS;
+/**
+ * Where the integer literal whose digits begin at `first` (outside a string) begins: at its minus sign
+ * if it has one. -1 when the digits are not an integer literal JSON allows: a fraction's, an
+ * exponent's, or ones with a leading zero (left as they are, for JSON.parse to reject).
+ */
+function literalStart(text: string, first: number): number {
+  if (text.charCodeAt(first) === ZERO) return -1;
+  const before = text.charCodeAt(first - 1);
+  if (before === PLUS) return -1;
+  if (before === MINUS) {
+    const exponent = text.charCodeAt(first - 2);
+    return exponent === 0x65 /* e */ || exponent === 0x45 /* E */ ? -1 : first - 1;
+  }
+  return continuesNumber(before) ? -1 : first;
 }
 
 /** A long integer literal's value: a number when a double holds it exactly, else a bigint. */
@@ -152,8 +170,8 @@ function bigintToPlaceholder(_key: string, value: unknown): unknown {
  */
 export function stringifyJson(value: unknown, space?: string | number): string {
   if (space === undefined) {
-    if (isAlertWithBigint(value)) return stringifyAlertWithBigint(value);
-    if (Array.isArray(value) && value.length > 0 && value.every(isAlertWithBigint)) return `[${value.map(stringifyAlertWithBigint).join(',')}]`;
+    if (hasOutputFields(value)) return stringifyAlert(value);
+    if (Array.isArray(value) && value.length > 0 && value.every(hasOutputFields)) return `[${value.map(stringifyAlert).join(',')}]`;
   }
   if (!alertsHoldBigint(value)) {
     try {
@@ -168,28 +186,66 @@ export function stringifyJson(value: unknown, space?: string | number): string {
 
 type AlertWithFields = Record<string, unknown> & { output_fields: Record<string, unknown> };
 
-function isAlertWithBigint(value: unknown): value is AlertWithFields {
-  return !Array.isArray(value) && outputFieldsHoldBigint(value);
+/** An alert, or anything shaped like one: an object (not an array) with an `output_fields` object. */
+function hasOutputFields(value: unknown): value is AlertWithFields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const fields = (value as { output_fields?: unknown }).output_fields;
+  return typeof fields === 'object' && fields !== null;
 }
 
 /**
- * An alert whose bigints sit directly in `output_fields` (nearly every detector alert: evt.time),
- * written without a replacer function, which JSON.stringify would call for every value: only the
- * fields object is copied, its bigints as placeholders. A bigint anywhere else makes JSON.stringify
- * throw, and the general path takes over.
+ * An alert, whose bigints sit directly in `output_fields` (nearly every detector alert: evt.time),
+ * written without a replacer function, which JSON.stringify would call for every value, and without
+ * copying the alert: its bigint fields are swapped for placeholder strings for the duration of one
+ * JSON.stringify call and put back before returning (even when it throws), so no caller can observe
+ * the swap. One pass over the fields finds and swaps them. A bigint anywhere else makes
+ * JSON.stringify throw, and the general path takes over (a cycle throws there again, as it should).
  */
-function stringifyAlertWithBigint(alert: AlertWithFields): string {
-  // No prototype: a field named `__proto__` stays a plain key, as JSON.parse made it.
-  const fields = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(alert.output_fields)) {
-    const item = alert.output_fields[key];
-    fields[key] = typeof item === 'bigint' ? `${MARK}${item.toString()}` : item;
-  }
+function stringifyAlert(alert: AlertWithFields): string {
+  const fields = alert.output_fields;
+  const swapped: string[] = [];
+  const values: bigint[] = [];
   try {
-    return JSON.stringify({ ...alert, output_fields: fields }).replace(BIGINT_PLACEHOLDER, '$1');
+    for (const key in fields) {
+      const item = fields[key];
+      if (typeof item !== 'bigint' || !Object.hasOwn(fields, key)) continue;
+      fields[key] = `${MARK}${item.toString()}`; // throws on a frozen object: then nothing was swapped
+      swapped.push(key);
+      values.push(item);
+    }
+    const json = JSON.stringify(alert);
+    return swapped.length === 0 ? json : unquotePlaceholders(json, swapped.length);
   } catch {
+    restore(fields, swapped, values);
     return JSON.stringify(alert, bigintToPlaceholder).replace(BIGINT_PLACEHOLDER, '$1');
+  } finally {
+    restore(fields, swapped, values);
   }
+}
+
+function restore(fields: Record<string, unknown>, keys: readonly string[], values: readonly bigint[]): void {
+  for (let i = 0; i < keys.length; i++) fields[keys[i] as string] = values[i];
+}
+
+const QUOTED_MARK = `"${MARK_JSON}`;
+
+/**
+ * `"<placeholder>digits"` → `digits` for the `count` placeholders in JSON text that the fast path above
+ * wrote (each followed by its digits and a quote): found with indexOf, cheaper than the regex, and not
+ * searched for past the last one.
+ */
+function unquotePlaceholders(json: string, count: number): string {
+  let out = '';
+  let copied = 0;
+  for (let n = 0; n < count; n++) {
+    const at = json.indexOf(QUOTED_MARK, copied);
+    if (at < 0) break;
+    const digits = at + QUOTED_MARK.length;
+    const close = json.indexOf('"', digits);
+    out += json.slice(copied, at) + json.slice(digits, close);
+    copied = close + 1;
+  }
+  return copied === 0 ? json : out + json.slice(copied);
 }
 
 function outputFieldsHoldBigint(value: unknown): boolean {

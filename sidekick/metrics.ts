@@ -125,10 +125,13 @@ export class SidekickMetrics {
     );
   }
 
-  /** One ingest request accepted, carrying `alerts` alerts. */
-  accepted(alerts: number): void {
+  /**
+   * `requests` ingest requests accepted (one by default), carrying `alerts` alerts in all. Ingest counts
+   * a commit's requests at once: prom-client hashes and checks the labels on every increment.
+   */
+  accepted(alerts: number, requests = 1): void {
     this.inputs.inc({ status: 'accepted', reason: '' }, alerts);
-    this.compatInputs.inc({ source: 'requests', status: 'accepted' });
+    this.compatInputs.inc({ source: 'requests', status: 'accepted' }, requests);
   }
 
   /** One ingest request rejected. */

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { parseIncomingAlert, type Alert } from '../../contract/index.js';
+import { parseIncomingAlert, timeOrderedUuid, type Alert } from '../../contract/index.js';
 import type { Logger } from '../../common/logger.js';
 import type { Outbox } from '../outbox/store.js';
 import type { Router } from '../routing/router.js';
@@ -84,7 +83,9 @@ export class Ingest {
         continue;
       }
       const alert = this.deps.enrich(parsed.alert);
-      alert.uuid = randomUUID();
+      // Time-ordered (UUIDv7): each insert appends to the outbox's and the alert store's uuid indexes
+      // instead of dirtying a random page of them; still a standard UUID string to every consumer.
+      alert.uuid = timeOrderedUuid();
       alerts.push(alert);
     }
     if (problems.length > 0) {
@@ -152,12 +153,12 @@ export class Ingest {
     const touched = new Set<string>();
     const alerts: Alert[] = [];
     for (const staged of admitted) {
-      metrics.accepted(staged.alerts.length);
       for (const { alert, outputs } of staged.entries) {
         alerts.push(alert);
         for (const output of outputs) touched.add(output);
       }
     }
+    metrics.accepted(alerts.length, admitted.length);
     metrics.alerts(alerts);
     if (touched.size > 0) this.deps.notify(touched);
     this.deps.published?.(alerts);

@@ -72,8 +72,11 @@ export function buildEnricher(config: SakerConfig, env: Environment = process.en
   const outputFormat = config.outputfieldformat;
   const customText = customFields.map(([k, v]) => `${k}=${v}`).join(' ');
 
+  // Without these rewrites an alert's output_fields are left as they are: shared with the input, not copied.
+  const rewritesFields = customFields.length > 0 || templatedFields.length > 0 || bracketReplacer !== '';
+
   return (input) => {
-    const alert: Alert = { ...input, output_fields: { ...input.output_fields }, tags: [...input.tags] };
+    const alert: Alert = { ...input, output_fields: rewritesFields ? { ...input.output_fields } : input.output_fields, tags: [...input.tags] };
     for (const [key, value] of customFields) alert.output_fields[key] = value;
     if (alert.rule === TEST_RULE) alert.source = 'internal';
 

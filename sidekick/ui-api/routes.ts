@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { randomUUID } from 'node:crypto';
-import { ALERT_SCHEMA_VERSION, parseIncomingAlert, stringifyJson } from '../../contract/index.js';
+import { ALERT_SCHEMA_VERSION, parseIncomingAlert, stringifyJson, timeOrderedUuid } from '../../contract/index.js';
 import { SakerError } from '../../common/errors.js';
 import { SAKER_VERSION } from '../../common/package-info.js';
 import { GROUP_FIELDS, UI_ERRORS, type AlertStore, type GroupField } from '../alert-store/index.js';
@@ -58,7 +57,7 @@ export function registerRoutes(api: FastifyInstance, store: AlertStore, context:
       throw new SakerError(UI_ERRORS.BAD_PARAM, `event${first?.path ?? ''}: ${first?.message ?? 'not an alert'}`);
     }
     const uuid = (body?.event as { uuid?: unknown }).uuid;
-    const alert = { ...parsed.alert, uuid: typeof uuid === 'string' && UUID.test(uuid) ? uuid : randomUUID() };
+    const alert = { ...parsed.alert, uuid: typeof uuid === 'string' && UUID.test(uuid) ? uuid : timeOrderedUuid() };
     if (Array.isArray(body?.outputs) && body.outputs.every((o) => typeof o === 'string')) reportedOutputs = body.outputs as string[];
     store.add(alert);
     return reply.type('application/json; charset=utf-8').send(JSON.stringify('{}'));

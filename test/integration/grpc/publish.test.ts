@@ -5,7 +5,8 @@ import { createTestPki, type TestPki } from '../../support/peers/test-pki.js';
 import { FALCO_ALERT, removeDataDirs, startSidekick, until, webhookRoute, type RunningSidekick } from '../sidekick/harness.js';
 import { publishClient, type PublishClient } from './clients.js';
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+// Assigned on receipt: time-ordered UUIDv7 (RFC 9562).
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let peer: HttpPeer;
 let running: RunningSidekick[] = [];
@@ -57,7 +58,7 @@ describe('gRPC ingest (saker.v1.Ingest/Publish)', () => {
     expect(ack.rejection).toBeNull();
     expect(ack.batch_id).toBe('1');
     expect(ack.uuids).toHaveLength(2);
-    for (const uuid of ack.uuids) expect(uuid).toMatch(UUID_V4);
+    for (const uuid of ack.uuids) expect(uuid).toMatch(UUID_V7);
 
     const delivered = (await peer.waitForRequests(2)).map((req) => JSON.parse(req.body) as Record<string, unknown>);
     const byRule = new Map(delivered.map((d) => [d.rule, d]));

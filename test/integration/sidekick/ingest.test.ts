@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpPeer, type HttpPeer } from '../../support/peers/http-peer.js';
 import { FALCO_ALERT, removeDataDirs, startSidekick, until, webhookRoute, type RunningSidekick } from './harness.js';
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+// Assigned on receipt: time-ordered UUIDv7 (RFC 9562).
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let peer: HttpPeer;
 let running: RunningSidekick[] = [];
@@ -36,7 +37,7 @@ describe('HTTP ingest (falcosidekick compatible)', () => {
     const { status, json } = await r.post('/', FALCO_ALERT);
     expect(status).toBe(200);
     const { uuid } = json as { uuid: string };
-    expect(uuid).toMatch(UUID_V4);
+    expect(uuid).toMatch(UUID_V7);
     const [delivered] = await peer.waitForRequests(1);
     const alert = JSON.parse(delivered?.body ?? '{}') as Record<string, unknown>;
     expect(alert).toMatchObject({ rule: 'Write below binary dir', priority: 'Error', hostname: 'falco-node-1', uuid });
@@ -104,7 +105,7 @@ describe('HTTP ingest (falcosidekick compatible)', () => {
     const good = await r.post('/batch', [FALCO_ALERT, { ...FALCO_ALERT, rule: 'Other' }]);
     expect(good.status).toBe(200);
     expect(good.json).toMatchObject({ accepted: 2 });
-    expect((good.json as { uuids: string[] }).uuids.every((u) => UUID_V4.test(u))).toBe(true);
+    expect((good.json as { uuids: string[] }).uuids.every((u) => UUID_V7.test(u))).toBe(true);
     const bad = await r.post('/batch', [FALCO_ALERT, { ...FALCO_ALERT, priority: 'nope' }]);
     expect(bad.status).toBe(400);
     expect((bad.json as { problems: { path: string }[] }).problems).toEqual([expect.objectContaining({ path: '/1/priority' })]);

@@ -41,6 +41,20 @@ describe('parseJson', () => {
     expect(() => parseJson('{"a":')).toThrow(SyntaxError);
   });
 
+  it('rejects a long integer with a leading zero, as JSON.parse rejects any', () => {
+    expect(() => parseJson('{"a":01234567890123456789}')).toThrow(SyntaxError);
+    expect(() => parseJson('[-01234567890123456789]')).toThrow(SyntaxError);
+  });
+
+  it('finds long integers after strings full of escaped quotes and digits, and among many of them', () => {
+    const text = `{"s":"a \\"1234567890123456789\\" b","n":[${Array.from({ length: 500 }, (_, i) => `${1700000000000000000n + BigInt(i)}`).join(',')}],"t":-1234567890123456789}`;
+    const value = parseJson(text) as { s: string; n: bigint[]; t: bigint };
+    expect(value.s).toBe('a "1234567890123456789" b');
+    expect(value.n).toHaveLength(500);
+    expect(value.n[499]).toBe(1700000000000000499n);
+    expect(value.t).toBe(-1234567890123456789n);
+  });
+
   it('stays linear on hostile input (unterminated strings full of escapes)', () => {
     const hostile = `["12345678901234567890${'\\"'.repeat(200_000)}`;
     expect(() => parseJson(hostile)).toThrow(SyntaxError);
@@ -71,6 +85,26 @@ describe('stringifyJson', () => {
     expect(stringifyJson(alert)).toBe(expected);
     expect(stringifyJson([alert, { ...alert, extra: 1 }])).toBe(`[${expected},${expected.replace('{"deep":-9007199254740993}', '1')}]`);
     expect(Object.keys(fields)).toContain('__proto__');
+  });
+
+  it('writes alerts without bigints, alone or among others, exactly as JSON.stringify does', () => {
+    const plain = { rule: 'r', output_fields: { n: 1, s: 'x "q"', gone: undefined }, tags: ['a'] };
+    expect(stringifyJson(plain)).toBe(JSON.stringify(plain));
+    expect(stringifyJson([plain, { ...plain, output_fields: { t: 1700000000123456789n } }])).toBe(
+      `[${JSON.stringify(plain)},{"rule":"r","output_fields":{"t":1700000000123456789},"tags":["a"]}]`,
+    );
+  });
+
+  it('leaves the alert it writes as it was, frozen or not, even when writing fails', () => {
+    const alert = { rule: 'r', output_fields: { 'evt.time': 1700000000123456789n, n: 1 }, tags: [] as string[] };
+    expect(stringifyJson(alert)).toBe('{"rule":"r","output_fields":{"evt.time":1700000000123456789,"n":1},"tags":[]}');
+    expect(alert.output_fields['evt.time']).toBe(1700000000123456789n);
+    const frozen = Object.freeze({ ...alert, output_fields: Object.freeze({ ...alert.output_fields }) });
+    expect(stringifyJson(frozen)).toBe(stringifyJson(alert));
+    const cyclic: Record<string, unknown> = { ...alert, output_fields: { ...alert.output_fields } };
+    cyclic.self = cyclic;
+    expect(() => stringifyJson(cyclic)).toThrow(TypeError);
+    expect((cyclic.output_fields as Record<string, unknown>)['evt.time']).toBe(1700000000123456789n);
   });
 
   it('keeps a string that holds digits a string', () => {
