@@ -195,9 +195,15 @@ export class Outbox {
       ping: db.prepare<[], { one: number }>('SELECT 1 AS one'),
     };
     this.pending = this.stmt.countPending.get()?.n ?? 0;
+    // Outboxes written before alerts owed to nobody were skipped still hold them: removed once, here.
+    db.exec(`DELETE FROM alerts WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_seq = alerts.seq)
+             AND NOT EXISTS (SELECT 1 FROM deadletters WHERE alert_seq = alerts.seq)`);
 
     this.acceptTx = db.transaction((entries: readonly { alert: Alert; outputs: readonly string[] }[], now: number) => {
       for (const { alert, outputs } of entries) {
+        // An alert no output is owed (none configured, or all filtered out) is not kept: only a
+        // settled delivery removes an alert, so it would stay in the file for ever.
+        if (outputs.length === 0) continue;
         const { lastInsertRowid } = this.stmt.insertAlert.run(alert.uuid as string, stringifyJson(alert), now);
         for (const output of outputs) this.stmt.insertDelivery.run(output, lastInsertRowid, now, now);
       }
