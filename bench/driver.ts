@@ -1,8 +1,9 @@
 /**
  * Live-driver benchmark (issue 4). On this machine's kernel (root, BTF, bpftrace), with Saker's own
  * rules loaded, it measures:
- *   - live: events/s the whole live path sustains — bpftrace → LineAssembler → LiveEventAdapter →
- *     StateParser → rules engine — while a load process offers --rate syscalls/s (default 100,000) of a
+ *   - live: events/s the whole live path sustains — bpftrace → LineAssembler → PrefetchingHostFacts
+ *     (the detector's /proc read-ahead, fed the driver's batches) → LiveEventAdapter → StateParser →
+ *     rules engine — while a load process offers --rate syscalls/s (default 100,000) of a
  *     syscall the rules need (--load: a failing openat, the cheapest, or open+close of a real file),
  *     with the kernel drops bpftrace reports (events lost before it read them), and the CPU time
  *     bpftrace and this process spent: CPU-seconds per million records say what one core sustains
@@ -10,7 +11,8 @@
  *     the machine than rates do;
  *   - the same at twice the load (two load processes);
  *   - baseline, in the same run: the parse-and-evaluate stages alone (LineAssembler → adapter →
- *     parser → engine) fed the output bpftrace printed during the first live phase, as fast as they go;
+ *     parser → engine, synchronously, without the read-ahead) fed the output bpftrace printed during
+ *     the first live phase, as fast as they go;
  *   - RSS: a detector process (this file with --rss-child: the live pipeline as the detector runs it)
  *     with 10,000 live threads of other processes in its thread table, half seeded from /proc at start
  *     and half learned live from the driver.
@@ -33,7 +35,7 @@ import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../common/package-info.js';
 import { Engine } from '../detector/engine/index.js';
 import { FIELD_TABLES } from '../detector/fields/index.js';
-import { BpftraceDriver, LineAssembler, LiveEventAdapter, livePreflight, type LiveRecord } from '../detector/sources/live/index.js';
+import { BpftraceDriver, LineAssembler, LiveEventAdapter, livePreflight, PrefetchingHostFacts, type HostFacts, type LiveRecord } from '../detector/sources/live/index.js';
 import { createContext, isRuleEvent, StateParser, type SyscallContext } from '../detector/sources/syscall/index.js';
 import { seedFromProc } from '../detector/state/index.js';
 import { DEFAULT_SYSCALL_RULES } from '../detector/service.js';
@@ -265,10 +267,14 @@ interface PhaseResult {
   derivedOneCoreRecordsPerSecond: { bpftrace: number; detector: number; bpftraceAndDetector: number };
 }
 
-/** A live pipeline: records flow through adapter, parser and engine as in the detector. */
-function pipeline(engine: Engine, ctx: SyscallContext = createContext()) {
+/**
+ * A live pipeline: records flow through adapter, parser and engine as in the detector. `host` answers
+ * the adapter's /proc questions: the detector's read-ahead for live records (see startLive), the
+ * synchronous reads by default.
+ */
+function pipeline(engine: Engine, ctx: SyscallContext = createContext(), host?: HostFacts) {
   const parser = new StateParser(ctx);
-  const adapter = new LiveEventAdapter(ctx);
+  const adapter = new LiveEventAdapter(ctx, host ? { host } : {});
   const counts = { records: 0, ruleEvents: 0, alerts: 0, errors: 0 };
   return {
     counts,
@@ -289,13 +295,16 @@ function pipeline(engine: Engine, ctx: SyscallContext = createContext()) {
   };
 }
 
-/** Starts the driver and a pipeline on its records; resolves once the probes see events. */
+/**
+ * Starts the driver and a pipeline on its records, fed as the detector feeds its own (service.ts):
+ * the driver's batches through PrefetchingHostFacts, which reads each record's /proc facts on a worker
+ * and hands the records over in order. Resolves once the probes see events.
+ */
 async function startLive(engine: Engine, ctx: SyscallContext, onText?: (text: string) => void) {
   const driver = new BpftraceDriver({ syscalls: syscallsFor(engine), ...(onText ? { onText } : {}) });
-  const live = pipeline(engine, ctx);
-  const pump = (async () => {
-    for await (const batch of driver.batches()) for (const record of batch) live.take(record);
-  })();
+  const host = new PrefetchingHostFacts(ctx);
+  const live = pipeline(engine, ctx, host);
+  const pump = host.drain(driver.batches(), (record) => live.take(record));
   await Promise.race([driver.ready, pump.then(() => Promise.reject(new Error('bpftrace stopped before it was ready')))]);
   return { driver, live, pump };
 }

@@ -13,6 +13,11 @@ export interface DetectorSnapshot {
   events: Readonly<Record<string, number>>;
   /** Events the kernel dropped before the driver read them (bpftrace's lost-events counter). */
   kernelDrops: number;
+  /**
+   * Syscalls the kernel side dropped because the driver's per-thread arguments map was full (the
+   * driver's `mapFull` count); 0 or absent without a live driver.
+   */
+  mapFull?: number;
   /** Driver output lines that could not be parsed. */
   malformedLines: number;
   /** Records that could not be turned into events. */
@@ -30,6 +35,7 @@ export interface DetectorSnapshot {
 /** Why events were lost before rules saw them; the `cause` label of `saker_detector_event_drops_total`. */
 const EVENT_DROP_CAUSES = {
   kernel_buffer: (s: DetectorSnapshot) => s.kernelDrops,
+  argument_map_full: (s: DetectorSnapshot) => s.mapFull ?? 0,
   malformed_line: (s: DetectorSnapshot) => s.malformedLines,
   adapter_error: (s: DetectorSnapshot) => s.adapterErrors,
 } as const satisfies Record<string, (s: DetectorSnapshot) => number>;
@@ -80,7 +86,7 @@ export class DetectorMetrics {
     pulled('falcosecurity_scap_n_drops_total', 'Falco compatible: events the kernel dropped before the driver read them.', undefined, (s) => s.kernelDrops);
     pulled('falcosecurity_falco_outputs_queue_num_drops_total', 'Falco compatible: alerts dropped because the alert queue (spool) was full.', undefined, (s) => s.link.dropped);
     pulled('saker_detector_events_total', 'Events evaluated against the rules, by source.', 'source', (s) => Object.entries(s.events));
-    pulled('saker_detector_event_drops_total', 'Events lost before the rules saw them, by cause (kernel_buffer, malformed_line, adapter_error).', 'cause', (s) =>
+    pulled('saker_detector_event_drops_total', 'Events lost before the rules saw them, by cause (kernel_buffer, argument_map_full, malformed_line, adapter_error).', 'cause', (s) =>
       Object.entries(EVENT_DROP_CAUSES).map(([cause, read]) => [cause, read(s)] as [string, number]),
     );
     pulled('saker_detector_truncated_strings_total', 'Paths, exec paths and argument lists too long to read whole; their values end with "…(truncated)".', undefined, (s) => s.truncatedStrings ?? 0);

@@ -43,6 +43,8 @@ export interface DetectorStats {
   adapterErrors: number;
   /** Events the kernel dropped before bpftrace read them. */
   kernelDrops: number;
+  /** Syscalls the kernel side dropped because the driver's arguments map was full. */
+  mapFull: number;
   /** The same per event source (`syscall`, `k8s_audit`, a plugin's source, …). */
   sources: Record<string, SourceStats>;
 }
@@ -192,7 +194,7 @@ function startSyscallSource(
   const host = new PrefetchingHostFacts(ctx);
   const adapter = new LiveEventAdapter(ctx, recorder ? recorder.adapterOptions(host) : { host });
 
-  const done = host.drain(driver.records(), (record) => {
+  const done = host.drain(driver.batches(), (record) => {
     counters.records++;
     try {
       const events = adapter.adapt(record);
@@ -273,7 +275,7 @@ export async function startDetector(config: SakerConfig, log: Logger, options: D
     throw error;
   }
 
-  const counters: DetectorStats = { records: 0, events: 0, alerts: 0, adapterErrors: 0, kernelDrops: 0, sources: {} };
+  const counters: DetectorStats = { records: 0, events: 0, alerts: 0, adapterErrors: 0, kernelDrops: 0, mapFull: 0, sources: {} };
   for (const source of sourceNames(enabled)) counters.sources[source] = { events: 0, alerts: 0, errors: 0 };
 
   const spool = new AlertSpool(join(config.datadir, 'detector-spool.sqlite'), { maxAlerts: config.detector.http_output.maxqueued });
@@ -286,6 +288,7 @@ export async function startDetector(config: SakerConfig, log: Logger, options: D
       records: counters.records,
       events: Object.fromEntries(Object.entries(counters.sources).map(([source, stats]) => [source, stats.events])),
       kernelDrops: syscall?.driver.stats.lost ?? 0,
+      mapFull: syscall?.driver.stats.mapFull ?? 0,
       malformedLines: syscall?.driver.stats.malformed ?? 0,
       truncatedStrings: syscall?.driver.stats.truncated ?? 0,
       adapterErrors: counters.adapterErrors,
@@ -340,6 +343,7 @@ export async function startDetector(config: SakerConfig, log: Logger, options: D
 
   const statsTimer = setInterval(() => {
     counters.kernelDrops = syscall?.driver.stats.lost ?? 0;
+    counters.mapFull = syscall?.driver.stats.mapFull ?? 0;
     log.info({ ...counters, ...emitter.stats(), pluginFaults: plugins.registry.faults.snapshot() }, 'detector stats');
   }, 60_000);
   statsTimer.unref();
@@ -357,7 +361,7 @@ export async function startDetector(config: SakerConfig, log: Logger, options: D
         failed: plugins.failures.map((f) => ({ name: f.name, code: f.error.code, message: f.error.message })),
         faults: plugins.registry.faults.snapshot(),
       };
-      return { ...counters, kernelDrops: syscall?.driver.stats.lost ?? 0, queued: link.queued, sent: link.sent, droppedAlerts: link.dropped + link.rejected, plugins: health };
+      return { ...counters, kernelDrops: syscall?.driver.stats.lost ?? 0, mapFull: syscall?.driver.stats.mapFull ?? 0, queued: link.queued, sent: link.sent, droppedAlerts: link.dropped + link.rejected, plugins: health };
     },
     stop(drainMs = 5_000) {
       stopping ??= (async () => {

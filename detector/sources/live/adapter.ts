@@ -318,6 +318,9 @@ export class LiveEventAdapter {
       cgroups: proc.cgroups ? nulJoined(proc.cgroups.map(([k, v]) => `${k}=${v}`)) : null,
       env: proc.env ? nulJoined(proc.env) : null,
       tty: proc.tty ?? null,
+      // /proc/<pid>/stat gives the group in our own (the host's) pid namespace: that is the `pgid`
+      // newer drivers append, and the namespace-relative `vpgid` too for every host process.
+      vpgid: proc.pgid ?? null,
       pgid: proc.pgid ?? null,
       loginuid: r.loginuid === undefined ? null : r.loginuid | 0,
       uid: r.uid ?? null,

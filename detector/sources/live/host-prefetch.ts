@@ -116,26 +116,34 @@ export class PrefetchingHostFacts implements HostFacts {
   }
 
   /**
-   * Reads `records` to the end and calls `handle` with each, in order, once its facts are read; the
-   * adapter may ask this object about the record during `handle`. A record needing nothing, with
-   * nothing held before it, is handled at once. Rejects with the first error `handle` throws.
+   * Reads `batches` (the driver's `batches()`: records in the groups one read of its output gave) to
+   * the end and calls `handle` with each record, in order, once its facts are read; the adapter may
+   * ask this object about the record during `handle`. A record needing nothing, with nothing held
+   * before it, is handled at once. Rejects with the first error `handle` throws.
+   *
+   * Batches, not single records, so that the records of one read cost one await between them rather
+   * than one each: within a batch the only wait is for room when the window is full.
    */
-  async drain(records: AsyncIterable<LiveRecord>, handle: (record: LiveRecord) => void): Promise<void> {
+  async drain(batches: AsyncIterable<readonly LiveRecord[]>, handle: (record: LiveRecord) => void): Promise<void> {
     try {
       // The reader starts with the records, not with the first lookup (a worker takes a moment).
       void this.files.start();
-      await this.drainRecords(records, handle);
+      await this.drainBatches(batches, handle);
     } finally {
       this.files.close();
     }
   }
 
-  private async drainRecords(records: AsyncIterable<LiveRecord>, handle: (record: LiveRecord) => void): Promise<void> {
-    for await (const record of records) {
-      if (this.failure !== undefined) break;
-      this.hold(record);
-      if (this.resuming === undefined) this.handleReady(handle);
-      while (this.held.length >= this.window && this.failure === undefined) await new Promise<void>((resolve) => (this.wakeReader = resolve));
+  private async drainBatches(batches: AsyncIterable<readonly LiveRecord[]>, handle: (record: LiveRecord) => void): Promise<void> {
+    outer: for await (const batch of batches) {
+      for (const record of batch) {
+        if (this.failure !== undefined) break outer;
+        this.hold(record);
+        if (this.resuming === undefined) this.handleReady(handle);
+        // At most `window` records held, even when one batch brings more; and no next batch is
+        // read while the window is full.
+        while (this.held.length >= this.window && this.failure === undefined) await new Promise<void>((resolve) => (this.wakeReader = resolve));
+      }
     }
     while (this.held.length > 0 && this.failure === undefined) {
       if (this.resuming === undefined) this.handleReady(handle);

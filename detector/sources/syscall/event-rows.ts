@@ -7,8 +7,11 @@
  * (falcosecurity/libs `driver/event_table.c`), taken from the libscap build that Debian ships with
  * sysdig 0.29 so that they match the oracle our tests compare against. One extension: the newest
  * execve/execveat exit rows also list the parameters later drivers append (capabilities, executable
- * inode and times, effective uid, trusted exepath: parameters 21-28 of libs' EXECVE_19_X), so that a
- * newer capture or the live driver can carry them; older files simply hold fewer parameters.
+ * inode and times, effective uid, trusted exepath, host-namespace process group, effective gid:
+ * parameters 21-30 of libs' EXECVE_19_X), so that a newer capture or the live driver can carry them;
+ * older files simply hold fewer parameters. Newer libs also renamed parameter 18 (the process group as
+ * seen from the process's own pid namespace) from `pgid` to `vpgid` when it appended the host `pgid`
+ * as parameter 29; we use the newer names, positions being what a capture encodes.
  *
  * Row format: [name, flags, ...params]; a param is `name:type[:x|:o][/flagtable|~dyntable|@dirfdIndex]`
  * (`:x` printed in hex, `:o` in octal; `/t` names a table in flag-tables.ts; `~t` a dynamic-type table;
@@ -308,7 +311,7 @@ export const EVENT_ROWS: readonly (readonly [string, number, ...string[]])[] = [
   ["page_fault", 1280, "addr:uint64:x", "ip:uint64:x", "error:flags32:x/pf_flags"], // 290 >
   ["NA5", 64], // 291 <
   ["execve", 32, "filename:fspath"], // 292 >
-  ["execve", 32, "res:errno", "exe:charbuf", "args:bytebuf", "tid:pid", "pid:pid", "ptid:pid", "cwd:charbuf", "fdlimit:uint64", "pgft_maj:uint64", "pgft_min:uint64", "vm_size:uint32", "vm_rss:uint32", "vm_swap:uint32", "comm:charbuf", "cgroups:bytebuf", "env:bytebuf", "tty:int32", "pgid:pid", "loginuid:int32", "flags:flags32:x/execve_flags", "cap_inheritable:uint64:x", "cap_permitted:uint64:x", "cap_effective:uint64:x", "exe_ino:uint64", "exe_ino_ctime:abstime", "exe_ino_mtime:abstime", "uid:uint32", "trusted_exepath:fspath"], // 293 <
+  ["execve", 32, "res:errno", "exe:charbuf", "args:bytebuf", "tid:pid", "pid:pid", "ptid:pid", "cwd:charbuf", "fdlimit:uint64", "pgft_maj:uint64", "pgft_min:uint64", "vm_size:uint32", "vm_rss:uint32", "vm_swap:uint32", "comm:charbuf", "cgroups:bytebuf", "env:bytebuf", "tty:int32", "vpgid:pid", "loginuid:int32", "flags:flags32:x/execve_flags", "cap_inheritable:uint64:x", "cap_permitted:uint64:x", "cap_effective:uint64:x", "exe_ino:uint64", "exe_ino_ctime:abstime", "exe_ino_mtime:abstime", "uid:uint32", "trusted_exepath:fspath", "pgid:pid", "gid:uint32"], // 293 <
   ["setpgid", 32, "pid:pid", "pgid:pid"], // 294 >
   ["setpgid", 32, "res:pid"], // 295 <
   ["bpf", 1, "cmd:int64"], // 296 >
@@ -346,7 +349,7 @@ export const EVENT_ROWS: readonly (readonly [string, number, ...string[]])[] = [
   ["mprotect", 1024, "addr:uint64:x", "length:uint64", "prot:flags32:x/prot_flags"], // 328 >
   ["mprotect", 1024, "res:errno"], // 329 <
   ["execveat", 32, "dirfd:fd", "pathname:fsrelpath@0", "flags:flags32:x/execveat_flags"], // 330 >
-  ["execveat", 32, "res:errno", "exe:charbuf", "args:bytebuf", "tid:pid", "pid:pid", "ptid:pid", "cwd:charbuf", "fdlimit:uint64", "pgft_maj:uint64", "pgft_min:uint64", "vm_size:uint32", "vm_rss:uint32", "vm_swap:uint32", "comm:charbuf", "cgroups:bytebuf", "env:bytebuf", "tty:int32", "pgid:pid", "loginuid:int32", "flags:flags32:x/execve_flags", "cap_inheritable:uint64:x", "cap_permitted:uint64:x", "cap_effective:uint64:x", "exe_ino:uint64", "exe_ino_ctime:abstime", "exe_ino_mtime:abstime", "uid:uint32", "trusted_exepath:fspath"], // 331 <
+  ["execveat", 32, "res:errno", "exe:charbuf", "args:bytebuf", "tid:pid", "pid:pid", "ptid:pid", "cwd:charbuf", "fdlimit:uint64", "pgft_maj:uint64", "pgft_min:uint64", "vm_size:uint32", "vm_rss:uint32", "vm_swap:uint32", "comm:charbuf", "cgroups:bytebuf", "env:bytebuf", "tty:int32", "vpgid:pid", "loginuid:int32", "flags:flags32:x/execve_flags", "cap_inheritable:uint64:x", "cap_permitted:uint64:x", "cap_effective:uint64:x", "exe_ino:uint64", "exe_ino_ctime:abstime", "exe_ino_mtime:abstime", "uid:uint32", "trusted_exepath:fspath", "pgid:pid", "gid:uint32"], // 331 <
   ["copy_file_range", 28, "fdin:fd", "offin:uint64", "len:uint64"], // 332 >
   ["copy_file_range", 28, "res:errno", "fdout:fd", "offout:uint64"], // 333 <
   ["clone3", 32], // 334 >

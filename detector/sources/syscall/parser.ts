@@ -525,8 +525,10 @@ export class StateParser {
     if (tty !== undefined) t.tty = tty;
     const loginuid = n('loginuid');
     if (loginuid !== undefined) t.loginuid = loginuid >>> 0;
-    const pgid = n('pgid');
-    if (pgid !== undefined) t.vpgid = pgid;
+    // Parameter 18 is the namespace-relative group (`vpgid`); the host `pgid` newer drivers append
+    // as parameter 29 has no field of ours yet, and must not overwrite it.
+    const vpgid = n('vpgid');
+    if (vpgid !== undefined) t.vpgid = vpgid;
     const uid = n('uid');
     const gid = n('gid');
     if (uid !== undefined) t.uid = uid >>> 0;

@@ -103,6 +103,11 @@ describe('detector operations on this kernel', () => {
     expect(series(text, 'saker_detector_alerts_sent_total')).toBeGreaterThanOrEqual(1);
     expect(series(text, 'saker_detector_event_drops_total', { cause: 'adapter_error' })).toBe(0);
     expect(series(text, 'falcosecurity_scap_n_drops_total')).toBe(detector.stats().kernelDrops);
+    // The driver's argument-map drops, next to the kernel's: scraped from the running driver's count
+    // (which only grows, so the scrape cannot be ahead of the stats read after it).
+    const mapFull = series(text, 'saker_detector_event_drops_total', { cause: 'argument_map_full' });
+    expect(mapFull).toBeTypeOf('number');
+    expect(mapFull).toBeLessThanOrEqual(detector.stats().mapFull);
     expect(series(text, 'saker_detector_alert_queue_depth')).toBeGreaterThanOrEqual(0);
     expect(series(text, 'saker_detector_recorded_records_total')).toBeGreaterThan(0);
     expect(series(text, 'saker_detector_record_drops_total')).toBe(0);

@@ -10,6 +10,7 @@ const snapshot: DetectorSnapshot = {
   records: 1234,
   events: { syscall: 1200 },
   kernelDrops: 7,
+  mapFull: 11,
   malformedLines: 2,
   adapterErrors: 1,
   link: { queued: 3, sent: 40, dropped: 5, rejected: 1, failedAttempts: 2 },
@@ -89,6 +90,7 @@ describe('detector web server', () => {
     expect(text).not.toMatch(/tag_other_tag="/);
     expect(series(text, 'saker_detector_events_total', { source: 'syscall' })).toBe(1200);
     expect(series(text, 'saker_detector_event_drops_total', { cause: 'kernel_buffer' })).toBe(7);
+    expect(series(text, 'saker_detector_event_drops_total', { cause: 'argument_map_full' })).toBe(11);
     expect(series(text, 'saker_detector_event_drops_total', { cause: 'malformed_line' })).toBe(2);
     expect(series(text, 'saker_detector_event_drops_total', { cause: 'adapter_error' })).toBe(1);
     expect(series(text, 'saker_detector_alert_queue_depth')).toBe(3);

@@ -1,6 +1,6 @@
 // Credentials on this machine's kernel: user.uid and group.gid are the effective ids, as Falco's are
 // (libscap reads the effective ids from /proc and its drivers send them at exec), and the thread table
-// follows setresuid/setreuid/setuid and their gid twins, and exec of a setuid binary.
+// follows setresuid/setreuid/setuid and their gid twins, and exec of a setuid or setgid binary.
 import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,5 +124,19 @@ describe('live credentials', () => {
     expect(exec.uid).toBe(1357);
     const open = await credentialsAt(child.pid, 'openat', '/etc/hostname');
     expect(open.uid).toBe(1357);
+  });
+
+  it('takes the effective gid at exec of a setgid binary, for the exec and the calls after it', async () => {
+    const cat = join(dir, 'setgid-cat');
+    copyFileSync('/bin/cat', cat);
+    chownSync(cat, 0, 2468);
+    chmodSync(cat, 0o2755);
+    const child = execFile(cat, ['/etc/hostname']);
+    await new Promise((resolve) => child.on('close', resolve));
+    const exec = await waitFor(() => seen.find((s) => s.e.type === 'execve' && s.e.thread?.pid === child.pid), 'the execve', { limitMs: 20_000 });
+    expect(exec.gid).toBe(2468);
+    const open = await credentialsAt(child.pid, 'openat', '/etc/hostname');
+    expect([open.uid, open.gid]).toEqual([0, 2468]);
+    expect(failures).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // The live pipeline on this machine's kernel: bpftrace records, seeded /proc state, the adapter and the
 // state parser, then the rules engine. A child `cat` reads a file; its openat must carry the fields a
 // Falco rule would match on, and an inline rule must fire on it.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,7 +71,7 @@ beforeAll(async () => {
   // record's events passing the parser before the next record is adapted, as the adapter requires.
   seeded = seedFromProc(ctx);
   driver = new BpftraceDriver({ syscalls: ['openat', 'execve', 'connect'] });
-  pump = facts.drain(driver.records(), handle);
+  pump = facts.drain(driver.batches(), handle);
   await Promise.race([driver.ready, pump.then(() => Promise.reject(new Error('bpftrace stopped before it was ready')))]);
 }, 90_000);
 
@@ -90,8 +90,17 @@ describe('live pipeline on this kernel', () => {
   it("resolves a child's file read to its program, parent and file, and an inline rule fires on it", async () => {
     const file = join(dir, 'canary.txt');
     writeFileSync(file, 'tweet');
-    const child = execFile('/bin/cat', [file]);
-    await new Promise((resolve) => child.on('close', resolve));
+    // cat waits on its stdin after the file until its exec has been handled: the exec's facts are then
+    // read from /proc while it runs (a process that exits first leaves them absent, as counted in
+    // `vanished`, a race this test is not about).
+    const child = spawn('/bin/cat', [file, '-'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    try {
+      await until(() => events.find((e) => e.type === 'execve' && e.thread?.pid === child.pid), 'the execve of cat');
+    } finally {
+      child.stdin.end();
+    }
+    await closed;
     const open = await until(
       () => events.find((e) => e.type === 'openat' && e.thread?.pid === child.pid && e.fd?.name === file),
       'the openat of the canary',
@@ -99,7 +108,7 @@ describe('live pipeline on this kernel', () => {
     expect(get(open, 'proc.name')).toBe('cat');
     expect(get(open, 'proc.pname')).toBe(readFileSync('/proc/self/comm', 'utf8').trim());
     expect(get(open, 'proc.exepath')).toBe('/bin/cat');
-    expect(get(open, 'proc.cmdline')).toBe(`cat ${file}`);
+    expect(get(open, 'proc.cmdline')).toBe(`cat ${file} -`);
     expect(get(open, 'fd.name')).toBe(file);
     expect(get(open, 'evt.is_open_read')).toBe(true);
     expect(get(open, 'evt.is_open_write')).toBe(false);

@@ -113,13 +113,16 @@ function prefetching(root: string, options: PrefetchOptions = {}) {
   return { facts, ...pipeline(facts, ctx) };
 }
 
-/** A record source the test feeds by hand; `pulled` counts the records the consumer has taken. */
+/**
+ * A source of record batches the test feeds by hand, as the driver's `batches()`: each `push` is one
+ * batch; `pulled` counts the batches the consumer has taken.
+ */
 function feed() {
-  const queue: LiveRecord[] = [];
+  const queue: LiveRecord[][] = [];
   let ended = false;
   let wake: (() => void) | undefined;
   const state = { pulled: 0 };
-  async function* records(): AsyncGenerator<LiveRecord> {
+  async function* records(): AsyncGenerator<LiveRecord[]> {
     for (;;) {
       const next = queue.shift();
       if (next) {
@@ -138,7 +141,7 @@ function feed() {
     records: records(),
     state,
     push: (...rs: LiveRecord[]) => {
-      queue.push(...rs);
+      queue.push(rs);
       poke();
     },
     end: () => {
@@ -148,8 +151,9 @@ function feed() {
   };
 }
 
-async function* list(records: LiveRecord[]): AsyncGenerator<LiveRecord> {
-  for (const r of records) yield r;
+/** The records as batches of `size` (one record each by default). */
+async function* list(records: LiveRecord[], size = 1): AsyncGenerator<LiveRecord[]> {
+  for (let i = 0; i < records.length; i += size) yield records.slice(i, i + size);
 }
 
 describe('host facts read ahead of the live records', () => {
@@ -205,7 +209,7 @@ describe('host facts read ahead of the live records', () => {
     const { facts, handled, handle } = prefetching(root, { window: 3, deadlineMs: 60_000 });
     const source = feed();
     const done = facts.drain(source.records, handle);
-    source.push(exec(610), openat(100), openat(100), openat(100), openat(100), openat(100));
+    for (const r of [exec(610), openat(100), openat(100), openat(100), openat(100), openat(100)]) source.push(r);
     await waitFor(() => facts.heldCount === 3, 'the window to fill');
     // Give the reader every chance to take more: it must not while the window is full.
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -218,6 +222,46 @@ describe('host facts read ahead of the live records', () => {
     await done;
     expect(handled).toHaveLength(6);
     expect(facts.stats.maxHeld).toBe(3);
+  });
+
+  it('holds no more than the window when one batch brings more records, and keeps their order', async () => {
+    const root = join(scratch, 'window-batch');
+    procEntry(root, 640, { environ: 'fifo' });
+    const { facts, handled, handle } = prefetching(root, { window: 3, deadlineMs: 60_000 });
+    const source = feed();
+    const done = facts.drain(source.records, handle);
+    source.push(openat(100), exec(640), openat(640), openat(100), openat(100), openat(100));
+    source.push(openat(100));
+    // The openat before the exec goes through; the exec waits for its facts with two behind it.
+    await waitFor(() => facts.heldCount === 3, 'the window to fill');
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(facts.heldCount).toBe(3);
+    expect(source.state.pulled).toBe(1);
+    expect(handled.map((h) => h.fields['evt.type'])).toEqual(['openat']);
+
+    const writer = await open(join(root, '640', 'environ'), 'w');
+    await writer.close();
+    source.end();
+    await done;
+    expect(handled.map((h) => [h.fields['evt.type'], h.fields['proc.pid']])).toEqual([
+      ['openat', 100], ['execve', 640], ['openat', 640], ['openat', 100], ['openat', 100], ['openat', 100], ['openat', 100],
+    ]);
+    expect(facts.stats.maxHeld).toBe(3);
+  });
+
+  it('handles the records of one batch without an await between them', async () => {
+    const { facts, handled, handle } = prefetching(join(scratch, 'none'));
+    // A microtask queued while handling the first record runs only once the batch is done: the
+    // records of a read cost no promise each.
+    let turned = false;
+    const turnedAt: boolean[] = [];
+    await facts.drain(list([openat(100), openat(100), openat(100), openat(100)], 4), (r) => {
+      if (turnedAt.length === 0) void Promise.resolve().then(() => (turned = true));
+      turnedAt.push(turned);
+      handle(r);
+    });
+    expect(turnedAt).toEqual([false, false, false, false]);
+    expect(handled).toHaveLength(4);
   });
 
   it('gives up on a read that does not finish by the deadline: the facts are absent and counted, and a new reader takes over', async () => {

@@ -147,12 +147,36 @@ describe('exec of a setuid binary', () => {
     expect(ctx.threads.get(20)?.exeIno).toBe(1234n);
   });
 
+  it('takes the effective gid the exec exit carries (a setgid binary), with its name, for later events too', () => {
+    const { ctx, parser } = world();
+    parser.process(ev(ctx, EXECVE_E, 20, { filename: '/usr/bin/chage' }));
+    const x = ev(ctx, EXECVE_X, 20, execExit('chage', { uid: 1000, gid: 42 }));
+    parser.process(x);
+    expect(get(x, 'group.gid')).toBe(42);
+    expect(get(x, 'group.name')).toBe('shadow');
+    expect(ctx.threads.get(20)?.gid).toBe(42);
+    const layout = layoutOf(EXECVE_X)!;
+    // libs' positions: the effective gid is parameter 30, after the host pgid (29) and trusted exepath (28).
+    expect([layout.paramIndex.get('trusted_exepath'), layout.paramIndex.get('pgid'), layout.paramIndex.get('gid')]).toEqual([27, 28, 29]);
+    expect(layoutOf(EXECVEAT_X)!.paramIndex.get('gid')).toBe(29);
+  });
+
+  it('reads the namespace process group from vpgid (parameter 18), not the host pgid appended after it', () => {
+    const { ctx, parser } = world();
+    parser.process(ev(ctx, EXECVE_E, 20, { filename: '/usr/bin/passwd' }));
+    const x = ev(ctx, EXECVE_X, 20, execExit('passwd', { vpgid: 7, pgid: 7007 }));
+    parser.process(x);
+    expect(layoutOf(EXECVE_X)!.paramIndex.get('vpgid')).toBe(17);
+    expect(get(x, 'proc.vpgid')).toBe(7);
+  });
+
   it('keeps the caller uid when the exit (an older layout) does not carry one', () => {
     const { ctx, parser } = world();
     parser.process(ev(ctx, EXECVE_E, 20, { filename: '/usr/bin/passwd' }));
     const x = ev(ctx, EXECVE_X, 20, execExit('passwd'));
     parser.process(x);
     expect(get(x, 'user.name')).toBe('alice');
+    expect(get(x, 'group.gid')).toBe(1000);
   });
 });
 
