@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRecordingDriver, type RecordingDriver } from '../../support/recording-driver.js';
 import { waitFor } from '../../support/wait.js';
-import { BpftraceDriver, livePreflight, type LiveRecord, type LiveSyscall } from '../../../detector/sources/live/index.js';
+import type { BpftraceDriver} from '../../../detector/sources/live/index.js';
+import { livePreflight, type LiveRecord, type LiveSyscall } from '../../../detector/sources/live/index.js';
 
 /*
  * The live driver against this machine's real kernel: start bpftrace, do real things in child
@@ -15,9 +16,9 @@ import { BpftraceDriver, livePreflight, type LiveRecord, type LiveSyscall } from
  */
 
 const run = promisify(execFile);
-const records: LiveRecord[] = [];
+let live: RecordingDriver;
+let records: LiveRecord[];
 let driver: BpftraceDriver;
-let pump: Promise<void>;
 let dir: string;
 
 const until = <T>(find: () => T | undefined, what: string, limitMs = 20_000): Promise<T> => waitFor(find, what, { limitMs });
@@ -28,19 +29,11 @@ function findSyscall(pid: number | undefined, name: string, also: (r: LiveSyscal
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'saker-live-'));
-  driver = new BpftraceDriver({ syscalls: ['openat', 'connect', 'execve', 'unlinkat', 'fchmodat', 'chmod'] });
-  pump = (async () => {
-    for await (const record of driver.records()) records.push(record);
-  })();
-  await Promise.race([driver.ready, pump.then(() => Promise.reject(new Error('bpftrace stopped before it was ready')))]);
+  live = await startRecordingDriver({ syscalls: ['openat', 'connect', 'execve', 'unlinkat', 'fchmodat', 'chmod'] }, 'saker-live-');
+  ({ driver, records, dir } = live);
 }, 90_000);
 
-afterAll(async () => {
-  driver.stop();
-  await pump;
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => live.stop());
 
 describe('live bpftrace driver on this kernel', () => {
   it('has what it needs here: root, BTF, bpftrace, tracefs', () => {

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRecordingDriver, type RecordingDriver } from '../../support/recording-driver.js';
 import { waitFor } from '../../support/wait.js';
-import { BpftraceDriver, type LiveRecord } from '../../../detector/sources/live/index.js';
+import type { BpftraceDriver} from '../../../detector/sources/live/index.js';
+import { type LiveRecord } from '../../../detector/sources/live/index.js';
 
 /*
  * A full per-thread argument map on the real kernel: the driver runs with a map of 8 entries, and a
@@ -13,25 +13,17 @@ import { BpftraceDriver, type LiveRecord } from '../../../detector/sources/live/
  */
 
 const THREADS = 40;
-const records: LiveRecord[] = [];
+let live: RecordingDriver;
+let records: LiveRecord[];
 let driver: BpftraceDriver;
-let pump: Promise<void>;
 let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'saker-live-map-'));
-  driver = new BpftraceDriver({ syscalls: ['openat'], threadMapEntries: 8 });
-  pump = (async () => {
-    for await (const record of driver.records()) records.push(record);
-  })();
-  await Promise.race([driver.ready, pump.then(() => Promise.reject(new Error('bpftrace stopped before it was ready')))]);
+  live = await startRecordingDriver({ syscalls: ['openat'], threadMapEntries: 8 }, 'saker-live-map-');
+  ({ driver, records, dir } = live);
 }, 90_000);
 
-afterAll(async () => {
-  driver.stop();
-  await pump;
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => live.stop());
 
 describe('live driver with a full per-thread map', () => {
   it('counts the syscalls it had no room for', async () => {
