@@ -4,7 +4,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_FILE } from '../../../sidekick/index.js';
 import { exited, freePort, SidekickProcesses } from './child-process.js';
 import { FALCO_ALERT, removeDataDirs, startSidekick, webhookRoute, type RunningSidekick } from './harness.js';
@@ -18,6 +18,20 @@ import { FALCO_ALERT, removeDataDirs, startSidekick, webhookRoute, type RunningS
 
 const running: RunningSidekick[] = [];
 const sockets: Socket[] = [];
+
+/*
+ * A webhook peer that accepts connections and never answers: every accepted alert stays owed to it, so
+ * its row stays in the outbox for the checks below (an alert owed to no output is not stored at all).
+ */
+const hole = createServer((socket) => socket.on('data', () => undefined));
+const holeUrl = (): string => `http://127.0.0.1:${(hole.address() as AddressInfo).port}/`;
+const owedToHole = () => [webhookRoute('webhook', holeUrl())];
+beforeAll(async () => {
+  hole.listen(0, '127.0.0.1');
+  await once(hole, 'listening');
+});
+// Its connections end with the sidekicks that opened them.
+afterAll(() => hole.close());
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
@@ -118,7 +132,7 @@ async function metric(r: RunningSidekick, name: string): Promise<number> {
 
 describe('group commit of ingest requests', () => {
   it('writes requests that arrive together in one outbox transaction, answers each with its own uuid, and stores each alert once', async () => {
-    const r = await startSidekick({ routes: () => [] });
+    const r = await startSidekick({ routes: owedToHole });
     running.push(r);
     const N = 40;
     const conns = await connections(r, N);
@@ -140,7 +154,7 @@ describe('group commit of ingest requests', () => {
   });
 
   it('answers 503 with a JSON reason to every request of a group whose commit fails, and commits the next group', async () => {
-    const r = await startSidekick({ routes: () => [] });
+    const r = await startSidekick({ routes: owedToHole });
     running.push(r);
     const N = 30;
     const conns = await connections(r, N);
@@ -176,15 +190,12 @@ describe('group commit of ingest requests', () => {
   });
 
   it('admits the requests of a group in arrival order while the outbox has room and answers the rest 503 outbox_full', async () => {
-    // A peer that never answers keeps every delivery pending, so the outbox only fills.
-    const hole = createServer((socket) => socket.on('data', () => undefined));
-    hole.listen(0, '127.0.0.1');
-    await once(hole, 'listening');
+    // The peer never answers: every delivery stays pending, so the outbox only fills.
     try {
       const LIMIT = 50;
       const r = await startSidekick({
         env: { OUTBOX_MAXPENDING: String(LIMIT) },
-        routes: () => [webhookRoute('webhook', `http://127.0.0.1:${(hole.address() as AddressInfo).port}/`)],
+        routes: owedToHole,
       });
       running.push(r);
       const N = 30;
@@ -203,7 +214,6 @@ describe('group commit of ingest requests', () => {
     } finally {
       for (const socket of sockets.splice(0)) socket.destroy();
       await Promise.all(running.splice(0).map((r) => r.stop()));
-      hole.close();
     }
   });
 });
@@ -221,7 +231,7 @@ describe('group commit and kill -9', () => {
 
   it('keeps on disk every alert answered 200 when the process is killed right after the answers (32 requests in flight)', async () => {
     const port = await freePort();
-    const { child } = await processes.start(port, { DATADIR: dataDir, WEBUI_ENABLED: 'false' });
+    const { child } = await processes.start(port, { DATADIR: dataDir, WEBUI_ENABLED: 'false', WEBHOOK_ADDRESS: holeUrl() });
 
     const KILL_AFTER = 600;
     const acked = new Map<string, number>();
