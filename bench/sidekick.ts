@@ -8,7 +8,12 @@
  *   - with that output, the same through `POST /batch` (50 alerts a request) and over gRPC `Publish` (1 and 50 a batch);
  *   - p50/p99 accept latency of `POST /` at half the peak rate;
  *   - the sidekick's RSS while one webhook output is black-holed (accepts connections, never answers)
- *     and 5,000 alerts/s arrive for 60 s: the backlog must stay on disk.
+ *     and 5,000 alerts/s arrive for 60 s: the backlog must stay on disk. This phase runs the sidekick
+ *     as `saker sidekick` starts it with the default config (sidekick/run.ts), so with the web UI and
+ *     its alert store (webui.enabled is true by default): the store's page cache and the second output
+ *     are part of what a default install keeps resident. The throughput phases keep the bare sidekick
+ *     (createSidekick with only the routes named above): they compare the ingest path to a bare route,
+ *     and "no output" there means ingest alone; what the store costs is measured by bench/store.ts.
  * The machine's load is recorded with the results: on a shared machine only the ratios of one run compare.
  * The server's CPU time per request (from /proc, around each HTTP phase) is recorded too: when other
  * work competes for the CPUs, what a request costs the server is steadier than the rate it reaches.
@@ -18,6 +23,12 @@
  *   SAKER_BENCH_SECONDS=10 (each throughput phase)  SAKER_BENCH_RSS_SECONDS=60 (the RSS phase)
  *   SAKER_BENCH_SIDEKICK_NODE_FLAGS='--max-old-space-size=64' (node flags of the sidekick under test, e.g. to
  *   see what heap limits do to its RSS; recorded with the results; none by default)
+ *   SAKER_BENCH_ONLY=http (or http,grpc): only the baseline and the named throughput phases, printed and
+ *   not written to bench/results/ (for profiling ingest, e.g. with --cpu-prof in the node flags)
+ *   SAKER_BENCH_ONLY=rss: only the RSS phase, printed and not written. The RSS phase runs the sidekick
+ *   with the node flags docker-compose.yml deploys it with, unless SAKER_BENCH_SIDEKICK_NODE_FLAGS is set.
+ *   SAKER_BENCH_RSS_WEBUI=false: the RSS phase without the web UI and its store (webui.enabled false),
+ *   to see the store's share; recorded with the results as webuiStore.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,9 +50,16 @@ const ROOT = repositoryRoot(SELF);
 const SECONDS = Number(process.env.SAKER_BENCH_SECONDS ?? 10);
 const RSS_SECONDS = Number(process.env.SAKER_BENCH_RSS_SECONDS ?? 60);
 const RSS_RATE = 5000;
+/** `SAKER_BENCH_RSS_WEBUI=false`: the RSS phase without the web UI's store, to see the store's share. */
+const RSS_WEBUI = process.env.SAKER_BENCH_RSS_WEBUI !== 'false';
 const BATCH = 50;
 const CONNECTIONS = 32;
 const SIDEKICK_NODE_FLAGS = (process.env.SAKER_BENCH_SIDEKICK_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+/** Throughput phases to run (`http`, `grpc`); all phases, the RSS one included, when unset. */
+const ONLY = process.env.SAKER_BENCH_ONLY === undefined ? undefined : new Set(process.env.SAKER_BENCH_ONLY.split(','));
+const runs = (phase: 'http' | 'grpc') => ONLY === undefined || ONLY.has(phase);
+/** `SAKER_BENCH_ONLY=rss`: the RSS phase alone, printed with its breakdown, not recorded. */
+const RSS_ONLY = ONLY?.has('rss') === true;
 
 /** A Falco alert of about 1.5 KB, shaped like a container-escape rule's JSON output. */
 function falcoAlert(): Record<string, unknown> {
@@ -82,6 +100,8 @@ function falcoAlert(): Record<string, unknown> {
 
 interface ServeSpec {
   blackhole?: string;
+  /** `serve-sidekick-as-shipped` only: false turns the web UI and its store off (webui.enabled). */
+  webui?: boolean;
 }
 
 async function serveBare(): Promise<void> {
@@ -118,6 +138,39 @@ async function serveSidekick(spec: ServeSpec): Promise<void> {
   process.once('SIGTERM', () => {
     clearInterval(pending);
     void sidekick.close(0).then(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  });
+}
+
+/**
+ * The sidekick as `saker sidekick` starts it with the default config (sidekick/run.ts): its only
+ * external output a webhook to `spec.blackhole`, and the web UI with its alert store, which the
+ * default config enables (webui.enabled), as a second output fed through the outbox. Ports are
+ * chosen by the OS so runs do not collide. For the RSS phase: a default install keeps the store.
+ */
+async function serveSidekickAsShipped(spec: ServeSpec): Promise<void> {
+  const [{ loadConfig }, { createLogger }, { startSidekick }] = await Promise.all([
+    import('../common/config/index.js'),
+    import('../common/logger.js'),
+    import('../sidekick/run.js'),
+  ]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'saker-bench-sidekick-'));
+  const config = loadConfig({ env: { LISTENADDRESS: '127.0.0.1', DATADIR: dataDir, WEBUI_ENABLED: String(spec.webui ?? true), ...(spec.blackhole ? { WEBHOOK_ADDRESS: spec.blackhole } : {}) } });
+  config.listenport = 0 as number;
+  config.grpc.listenport = 0 as number;
+  config.webui.listenport = 0 as number;
+  const running = await startSidekick(config, createLogger({ level: 'silent', pretty: false }));
+  const { sidekick } = running;
+  console.log(JSON.stringify({ http: (sidekick.app.server.address() as AddressInfo).port, grpc: sidekick.grpc?.port, webui: running.uiUrl }));
+  const pending = setInterval(() => {
+    const { heapUsed, external } = process.memoryUsage();
+    console.log(JSON.stringify({ pending: sidekick.outbox.pendingCount, heapMb: heapUsed / 1048576, externalMb: external / 1048576 }));
+  }, 1000);
+  process.once('SIGTERM', () => {
+    clearInterval(pending);
+    void running.close().then(() => {
       rmSync(dataDir, { recursive: true, force: true });
       process.exit(0);
     });
@@ -234,7 +287,8 @@ interface Child {
  * because under tsx every process carries a TypeScript loader thread of ~80 MB that is not the sidekick's.
  * Split into chunks, so a dynamic import (an output type's code and SDK) stays lazy as in `saker sidekick`.
  */
-const BUNDLE_DIR = join(ROOT, '.scratch', 'bench-sidekick');
+// The RSS phase alone bundles elsewhere, so it can run while a throughput run uses (and removes) its bundle.
+const BUNDLE_DIR = join(ROOT, '.scratch', RSS_ONLY ? 'bench-sidekick-rss' : 'bench-sidekick');
 const BUNDLE = join(BUNDLE_DIR, 'main.mjs');
 
 async function bundleChildren(): Promise<void> {
@@ -254,8 +308,7 @@ async function bundleChildren(): Promise<void> {
   });
 }
 
-function child(role: string, spec: object = {}): Child {
-  const flags = role === 'serve-sidekick' ? SIDEKICK_NODE_FLAGS : [];
+function child(role: string, spec: object = {}, flags: readonly string[] = role === 'serve-sidekick' ? SIDEKICK_NODE_FLAGS : []): Child {
   const proc = spawn(process.execPath, [...flags, BUNDLE, role, JSON.stringify(spec)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: proc.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
   return {
@@ -274,10 +327,11 @@ async function stop(server: Child): Promise<void> {
   if (server.process.exitCode === null) await new Promise((resolve) => server.process.once('exit', resolve));
 }
 
-/** Resident set size of a process in MB, from /proc (Linux). */
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
+/** Resident memory of a process in MB from /proc (Linux): anonymous (heap, malloc) and file-backed (the node binary, libraries). */
+function residentMb(pid: number): { rss: number; anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
+  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
 
 /** A webhook peer that accepts connections and never answers: an output that hangs. */
@@ -328,6 +382,100 @@ async function measureGrpc(address: string, alert: string, batch: number): Promi
 
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 
+async function stopAll(server: Child, hole: { close(): void }): Promise<void> {
+  await stop(server);
+  hole.close();
+  rmSync(BUNDLE_DIR, { recursive: true, force: true });
+}
+
+/** The gRPC phases alone (`SAKER_BENCH_ONLY`): printed, not recorded; then everything is stopped. */
+async function grpcOnly(server: Child, address: string, alert: string, bareRate: number, hole: { close(): void }): Promise<void> {
+  for (const size of [1, BATCH]) {
+    const { alertsPerSecond } = (await measureGrpc(address, alert, size)) as { alertsPerSecond: number };
+    console.log(`sidekick  gRPC Publish (${size} a batch)  ${round(alertsPerSecond)} alerts/s  = ${round(alertsPerSecond / bareRate, 2)}x baseline`);
+  }
+  await stopAll(server, hole);
+}
+
+/**
+ * Node flags the RSS phase runs the sidekick with: the NODE_OPTIONS docker-compose.yml gives the
+ * sidekick service (how Saker is deployed, see README "Memory"), unless SAKER_BENCH_SIDEKICK_NODE_FLAGS
+ * is set (then those, as in every other phase; set it empty to measure without flags).
+ */
+async function rssNodeFlags(): Promise<string[]> {
+  if (process.env.SAKER_BENCH_SIDEKICK_NODE_FLAGS !== undefined) return SIDEKICK_NODE_FLAGS;
+  const { parse } = await import('yaml');
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services?: { sidekick?: { environment?: Record<string, unknown> } } };
+  return String(compose.services?.sidekick?.environment?.NODE_OPTIONS ?? '')
+    .split(' ')
+    .filter((flag) => flag !== '');
+}
+
+/**
+ * RSS with the only output black-holed: every accepted alert stays pending, on disk, while alerts
+ * arrive at RSS_RATE for RSS_SECONDS. Samples the sidekick's resident memory every 500 ms (anonymous
+ * and file-backed at the peak, to tell the heap from the mapped node binary) and its JS heap each second.
+ */
+async function measureRss(holeUrl: string, alert: string): Promise<Record<string, unknown>> {
+  const flags = await rssNodeFlags();
+  const rssServer = child('serve-sidekick-as-shipped', { blackhole: holeUrl, webui: RSS_WEBUI } satisfies ServeSpec, flags);
+  const rssPorts = await rssServer.next();
+  const pid = rssServer.process.pid as number;
+  const start = residentMb(pid);
+  let peak = start;
+  let pending = 0;
+  let maxHeapMb = 0;
+  let maxExternalMb = 0;
+  const sample = () => {
+    const now = residentMb(pid);
+    if (now.rss > peak.rss) peak = now;
+  };
+  const sampler = setInterval(sample, 500);
+  const pendingReader = (async () => {
+    for (;;) {
+      const line = await rssServer.next().catch(() => undefined);
+      if (!line) return;
+      if (typeof line.pending === 'number') pending = line.pending;
+      if (typeof line.heapMb === 'number') maxHeapMb = Math.max(maxHeapMb, line.heapMb);
+      if (typeof line.externalMb === 'number') maxExternalMb = Math.max(maxExternalMb, line.externalMb);
+    }
+  })();
+  const rssLoad = await measureHttp(`http://127.0.0.1:${rssPorts.http}/`, alert, RSS_RATE, RSS_SECONDS);
+  clearInterval(sampler);
+  sample();
+  const end = residentMb(pid);
+  // What reached the web UI's store, so a store that stopped taking alerts does not pass for a lean one.
+  const counted = (await (RSS_WEBUI ? fetch(`${String(rssPorts.webui)}/api/v1/events/count`) : Promise.reject(new Error('no web UI')))
+    .then((response) => response.json())
+    .catch(() => undefined)) as { statistics?: { all?: number } } | undefined;
+  const stored = counted?.statistics?.all ?? Number.NaN;
+  await sleep(1100); // one more pending report
+  await stop(rssServer);
+  await pendingReader;
+  const achieved = rssLoad.requestsPerSecond as number;
+  console.log(
+    `sidekick  RSS, output black-holed, web UI store ${RSS_WEBUI ? 'on' : 'off'}, ${round(achieved)} alerts/s for ${RSS_SECONDS} s (node flags: ${flags.join(' ') || 'none'}): start ${round(start.rss)} MB, max ${round(peak.rss)} MB (target <= 150; at the max ${round(peak.anon)} MB anonymous, ${round(peak.file)} MB file-backed; JS heap max ${round(maxHeapMb)} MB), end ${round(end.rss)} MB, ${pending} deliveries pending on disk, ${stored} alerts in the web UI store`,
+  );
+  return {
+    seconds: RSS_SECONDS,
+    targetRate: RSS_RATE,
+    achievedRate: round(achieved),
+    nodeFlags: flags,
+    webuiStore: RSS_WEBUI,
+    startMb: round(start.rss, 1),
+    maxMb: round(peak.rss, 1),
+    maxAnonMb: round(peak.anon, 1),
+    maxFileMb: round(peak.file, 1),
+    endMb: round(end.rss, 1),
+    targetMaxMb: 150,
+    maxJsHeapMb: round(maxHeapMb, 1),
+    maxExternalMb: round(maxExternalMb, 1),
+    pendingOnDisk: pending,
+    webuiStoredAlerts: stored,
+    non2xx: rssLoad.non2xx,
+  };
+}
+
 async function main(): Promise<void> {
   const withNanos = (text: string) => text.replaceAll('"evt.time":0', '"evt.time":1795341600123456789');
   const alert = withNanos(JSON.stringify(falcoAlert()));
@@ -335,6 +483,12 @@ async function main(): Promise<void> {
   const loadAverageAtStart = loadavg().map((l) => round(l, 1));
   await bundleChildren();
   const hole = await blackhole();
+  if (RSS_ONLY) {
+    await measureRss(hole.url, alert);
+    hole.close();
+    rmSync(BUNDLE_DIR, { recursive: true, force: true });
+    return;
+  }
   console.log(`alert: ${alert.length} bytes; ${SECONDS} s per throughput phase, ${CONNECTIONS} keep-alive connections; ${cpus().length} CPUs`);
 
   const bare = child('serve-bare');
@@ -359,6 +513,7 @@ async function main(): Promise<void> {
   const ports = await server.next();
   const url = `http://127.0.0.1:${ports.http}/`;
   const grpcAddress = `127.0.0.1:${ports.grpc}`;
+  if (!runs('http')) return grpcOnly(server, grpcAddress, alert, bareRate, hole);
   const single = await measureHttp(url, alert, undefined, SECONDS, server.process.pid);
   const singleRate = single.requestsPerSecond as number;
   console.log(
@@ -367,6 +522,11 @@ async function main(): Promise<void> {
   const batched = await measureHttp(`${url}batch`, batch);
   const batchedRate = (batched.requestsPerSecond as number) * BATCH;
   console.log(`sidekick  HTTP POST /batch (${BATCH} a request)      ${round(batchedRate)} alerts/s  = ${round(batchedRate / bareRate, 2)}x baseline`);
+  if (ONLY !== undefined) {
+    if (runs('grpc')) await grpcOnly(server, grpcAddress, alert, bareRate, hole);
+    else await stopAll(server, hole);
+    return;
+  }
   const grpcSingle = await measureGrpc(grpcAddress, alert, 1);
   console.log(`sidekick  gRPC Publish (1 alert a batch)        ${round(grpcSingle.alertsPerSecond as number)} alerts/s  = ${round((grpcSingle.alertsPerSecond as number) / bareRate, 2)}x baseline`);
   const grpcBatched = await measureGrpc(grpcAddress, alert, BATCH);
@@ -377,37 +537,8 @@ async function main(): Promise<void> {
   console.log(`sidekick  POST / at ${halfRate} alerts/s (half peak): p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms`);
   await stop(server);
 
-  // RSS with the only output black-holed: every accepted alert stays pending, on disk.
-  const rssServer = child('serve-sidekick', { blackhole: hole.url } satisfies ServeSpec);
-  const rssPorts = await rssServer.next();
-  const pid = rssServer.process.pid as number;
-  const startMb = rssMb(pid);
-  let maxMb = startMb;
-  let pending = 0;
-  let maxHeapMb = 0;
-  let maxExternalMb = 0;
-  const sampler = setInterval(() => (maxMb = Math.max(maxMb, rssMb(pid))), 500);
-  const pendingReader = (async () => {
-    for (;;) {
-      const line = await rssServer.next().catch(() => undefined);
-      if (!line) return;
-      if (typeof line.pending === 'number') pending = line.pending;
-      if (typeof line.heapMb === 'number') maxHeapMb = Math.max(maxHeapMb, line.heapMb);
-      if (typeof line.externalMb === 'number') maxExternalMb = Math.max(maxExternalMb, line.externalMb);
-    }
-  })();
-  const rssLoad = await measureHttp(`http://127.0.0.1:${rssPorts.http}/`, alert, RSS_RATE, RSS_SECONDS);
-  clearInterval(sampler);
-  const endMb = rssMb(pid);
-  maxMb = Math.max(maxMb, endMb);
-  await sleep(1100); // one more pending report
-  await stop(rssServer);
-  await pendingReader;
+  const rssBlackholed = await measureRss(hole.url, alert);
   hole.close();
-  const achieved = rssLoad.requestsPerSecond as number;
-  console.log(
-    `sidekick  RSS, output black-holed, ${round(achieved)} alerts/s for ${RSS_SECONDS} s: start ${round(startMb)} MB, max ${round(maxMb)} MB (target <= 150; JS heap max ${round(maxHeapMb)} MB), ${pending} deliveries pending on disk`,
-  );
 
   const results = {
     benchmark: 'sidekick',
@@ -451,19 +582,7 @@ async function main(): Promise<void> {
       batch: { alertsPerSecond: round(grpcBatched.alertsPerSecond as number), ratioToBaseline: round((grpcBatched.alertsPerSecond as number) / bareRate, 3) },
     },
     latencyAtHalfPeak: { rate: halfRate, p50Ms: latencyMs.p50, p99Ms: latencyMs.p99, non2xx: latency.non2xx },
-    rssBlackholed: {
-      seconds: RSS_SECONDS,
-      targetRate: RSS_RATE,
-      achievedRate: round(achieved),
-      startMb: round(startMb, 1),
-      maxMb: round(maxMb, 1),
-      endMb: round(endMb, 1),
-      targetMaxMb: 150,
-      maxJsHeapMb: round(maxHeapMb, 1),
-      maxExternalMb: round(maxExternalMb, 1),
-      pendingOnDisk: pending,
-      non2xx: rssLoad.non2xx,
-    },
+    rssBlackholed,
   };
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', 'sidekick.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -474,6 +593,7 @@ async function main(): Promise<void> {
 const ROLES: Record<string, (spec: never) => Promise<void>> = {
   'serve-bare': serveBare,
   'serve-sidekick': serveSidekick,
+  'serve-sidekick-as-shipped': serveSidekickAsShipped,
   'load-http': loadHttp,
   'load-grpc': loadGrpc,
 };

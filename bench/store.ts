@@ -11,6 +11,10 @@
  * The results carry the 1/5/15-minute load averages at the start and end of the run.
  *
  *   npx tsx bench/store.ts [--alerts 1000000]
+ *   npx tsx bench/store.ts --cache-mib 8,16,32,64 [--alerts 1000000]
+ * The second form compares page cache sizes in one run: for each size, a new store filled to
+ * `--alerts` alerts, its insert CPU per alert over the whole fill and over the last 100,000 (where
+ * the indexes outgrow a small cache), search p95 and this process's RSS; printed, not written.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,6 +26,8 @@ import { AlertStore } from '../sidekick/alert-store/index.js';
 
 const flag = process.argv.indexOf('--alerts');
 const TOTAL = flag > 0 ? Number(process.argv[flag + 1]) : 1_000_000;
+const cacheFlag = process.argv.indexOf('--cache-mib');
+const CACHE_SIZES_MIB = cacheFlag > 0 ? String(process.argv[cacheFlag + 1]).split(',').map(Number) : undefined;
 const BATCH = 500;
 const RULES = Array.from({ length: 40 }, (_, i) => `Rule number ${i}`);
 const HOSTS = Array.from({ length: 50 }, (_, i) => `node-${i}`);
@@ -78,6 +84,61 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+/** Latency percentiles of `query`, and its mean CPU time (steadier than latency on a shared machine). */
+const timeQuery = (query: () => unknown, runs = 40): { p50Ms: number; p95Ms: number; cpuMs: number } => {
+  const samples: number[] = [];
+  const cpuBefore = process.cpuUsage();
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    query();
+    samples.push(performance.now() - t);
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  samples.sort((a, b) => a - b);
+  return {
+    p50Ms: Number(percentile(samples, 50).toFixed(2)),
+    p95Ms: Number(percentile(samples, 95).toFixed(2)),
+    cpuMs: Number(((cpu.user + cpu.system) / 1000 / runs).toFixed(2)),
+  };
+};
+
+/** `--cache-mib`: the same fill and searches at each page cache size, one store after the other. */
+function compareCacheSizes(sizes: readonly number[]): void {
+  const dir = mkdtempSync(join(tmpdir(), 'saker-bench-store-cache-'));
+  const tail = Math.min(TOTAL, 100_000);
+  try {
+    for (const mib of sizes) {
+      const store = AlertStore.open({ directory: join(dir, `${mib}`), retention: { maxAgeSeconds: 0, maxRows: 0, maxBytes: 0 }, pageCacheKib: mib * 1024 });
+      const head = measure(TOTAL - tail, () => {
+        for (let i = 0; i < TOTAL - tail; i += BATCH) store.insert(Array.from({ length: Math.min(BATCH, TOTAL - tail - i) }, (_, j) => alert(i + j)));
+      });
+      const last = measure(tail, () => {
+        for (let i = TOTAL - tail; i < TOTAL; i += BATCH) store.insert(Array.from({ length: Math.min(BATCH, TOTAL - i) }, (_, j) => alert(i + j)));
+      });
+      let n = 0;
+      const rulePriority = timeQuery(() => store.search({ rules: [RULES[n++ % RULES.length] as string], priorities: ['Critical', 'Error'] }, { limit: 100, offset: 0 }));
+      const freeText = timeQuery(() => store.search({ text: ['shadow', 'nmap', 'example', '4444'][n++ % 4] as string }, { limit: 100, offset: 0 }));
+      const rssMib = process.memoryUsage().rss / 1048576;
+      store.close();
+      const cpuAll = ((TOTAL > tail ? head.cpuMicrosPerAlert * (TOTAL - tail) : 0) + last.cpuMicrosPerAlert * tail) / TOTAL;
+      console.log(
+        `cache ${mib} MiB: insert ${cpuAll.toFixed(1)} µs CPU/alert (last ${tail.toLocaleString()}: ${last.cpuMicrosPerAlert} µs, ${last.bytesWrittenPerAlert ?? '?'} B written), ` +
+          `search with ${TOTAL.toLocaleString()}: rule+priority p50/p95 ${rulePriority.p50Ms}/${rulePriority.p95Ms} ms (CPU ${rulePriority.cpuMs} ms), ` +
+          `free text ${freeText.p50Ms}/${freeText.p95Ms} ms (CPU ${freeText.cpuMs} ms); ` +
+          `process RSS ${rssMib.toFixed(0)} MiB; load ${loadavg()[0]?.toFixed(1)}`,
+      );
+      rmSync(join(dir, `${mib}`), { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (CACHE_SIZES_MIB) {
+  compareCacheSizes(CACHE_SIZES_MIB);
+  process.exit(0);
+}
+
 // The machine may be shared: the load average before and after goes with the figures.
 const loadAtStart = loadavg().map((n) => Number(n.toFixed(2)));
 const dir = mkdtempSync(join(tmpdir(), 'saker-bench-store-'));
@@ -103,16 +164,7 @@ try {
   });
   for (let i = SAMPLE; i < TOTAL; i += BATCH) store.insert(Array.from({ length: Math.min(BATCH, TOTAL - i) }, (_, j) => alert(i + j)));
 
-  const time = (query: () => unknown, runs = 40): { p50Ms: number; p95Ms: number } => {
-    const samples: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t = performance.now();
-      query();
-      samples.push(performance.now() - t);
-    }
-    samples.sort((a, b) => a - b);
-    return { p50Ms: Number(percentile(samples, 50).toFixed(2)), p95Ms: Number(percentile(samples, 95).toFixed(2)) };
-  };
+  const time = timeQuery;
   let n = 0;
   const rulePriority = time(() => store.search({ rules: [RULES[n++ % RULES.length] as string], priorities: ['Critical', 'Error'] }, { limit: 100, offset: 0 }));
   const freeText = time(() => store.search({ text: ['shadow', 'nmap', 'example', '4444'][n++ % 4] as string }, { limit: 100, offset: 0 }));

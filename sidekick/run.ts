@@ -35,6 +35,7 @@ export async function startSidekick(config: SakerConfig, log: Logger): Promise<R
     ? AlertStore.open({
         directory: join(config.datadir, 'webui'),
         retention: { maxAgeSeconds: webui.maxage, maxRows: webui.maxrows, maxBytes: webui.maxbytes },
+        pageCacheKib: webui.pagecachemb * 1024,
         onError: (error, during) => log.error({ err: error, during }, 'web UI store error'),
       })
     : undefined;

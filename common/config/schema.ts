@@ -344,6 +344,11 @@ export const ConfigSchema = Type.Object(
         maxage: Type.Integer({ minimum: 0, default: 604800, description: 'Seconds alerts are kept in the web UI store; 0 keeps them forever (Saker addition).' }),
         maxrows: Type.Integer({ minimum: 0, default: 1000000, description: 'Most alerts kept in the web UI store; 0 means no limit (Saker addition).' }),
         maxbytes: Type.Integer({ minimum: 0, default: 1073741824, description: 'Largest size of the web UI store in bytes; 0 means no limit (Saker addition).' }),
+        pagecachemb: Type.Integer({
+          minimum: 1,
+          default: 16,
+          description: 'SQLite page cache of the web UI store in MB, part of the sidekick\'s memory: 16 keeps searches of 1,000,000 alerts fast; raise it with maxrows (Saker addition).',
+        }),
         username: Type.String({ default: '', description: 'Web UI login user; with a password set, the UI requires a login (Saker addition).' }),
         password: Type.String({
           default: '',

@@ -33,6 +33,8 @@ export interface AlertStoreOptions {
   now?: () => number;
   /** Where failures of background work (batched writes, the retention timer, subscribers) go. Default: stderr. */
   onError?: (error: unknown, during: 'flush' | 'retention' | 'notify') => void;
+  /** SQLite page cache in KiB. Default PAGE_CACHE_KIB; bench/store.ts compares sizes with it. */
+  pageCacheKib?: number;
 }
 
 /** One stored alert with its position in arrival order. */
@@ -108,6 +110,25 @@ const TEXT_PAGE_SLACK = 2;
 const FLUSH_AT = 2_000;
 
 /**
+ * The store's SQLite page cache in KiB when the caller gives none (`webui.pagecachemb` in the config,
+ * same default). It is malloc'd, so it is resident memory of the sidekick, which must stay within
+ * 150 MB with a black-holed output (issue #6); once the store outgrows it, a full cache is most of
+ * the store's share of that memory. Measured on a shared, loaded machine (bench/store.ts --cache-mib,
+ * 1,000,000 alerts, four runs; free-text search p95 / rule+priority p95):
+ *   8 MiB: 203/55, 99/16, 31/5 ms   16 MiB: 30/8, 109/23 (tests running alongside), 30/11, 34/8 ms
+ *   32 MiB: 79/9, 37/8, 39/7 ms     64 MiB: 62/11, 32/8, 23/4, 33/8 ms
+ * CPU per search (runs 3–4) is the same at every size (free text 19–28 ms, rule+priority 1–2 ms),
+ * and so is insert CPU (41–50 µs an alert, noise). Above 16 MiB searches get no faster; below it they are as
+ * fast on a quiet machine, but free text reached 99–203 ms in two of three loaded runs at 8 MiB:
+ * pages SQLite evicts come back through the OS page cache, which loaded neighbours squeeze too.
+ * The sidekick's RSS phase (bench/sidekick.ts, store on) peaked at 129, 137–145, 157 and 163–193 MB
+ * for 8, 16, 32 and 64 MiB; 144 MB at 16 MiB over 60 s, against 124 MB with the store off in the same
+ * session. A store whose uuids are random (older stores, alerts replayed with their own) inserts slower
+ * once its uuid index outgrows the cache: those pages then come back from the OS page cache.
+ */
+export const PAGE_CACHE_KIB = 16_384;
+
+/**
  * Every alert the web UI can show, in one SQLite file (WAL). The sidekick hands each accepted alert to
  * `add`; alerts are written in batched transactions on the next turn of the event loop (the sidekick's
  * outbox, not this store, is what makes an acknowledged alert durable). Retention runs after each batch
@@ -158,10 +179,7 @@ export class AlertStore {
     let db: Database.Database;
     try {
       db = openWalDatabase(options.directory === ':memory:' ? ':memory:' : join(options.directory, 'alerts.db'));
-      // The sidekick's uuids are time-ordered and append to the uuid index, but random (version 4) ones
-      // (older stores, alerts replayed with their own) land anywhere in it: the page cache keeps those
-      // scattered pages in memory.
-      db.pragma('cache_size = -65536');
+      db.pragma(`cache_size = -${options.pageCacheKib ?? PAGE_CACHE_KIB}`);
       // A batch dirties a page per rule and per host and priority (and per uuid when they are random);
       // checkpointing every ~40 MB instead of every 4 MB copies a page rewritten by several batches into
       // the file once, not each time. Durability is unchanged: synchronous stays NORMAL.
