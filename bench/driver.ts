@@ -33,6 +33,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../common/package-info.js';
+import { limitHeapGrowth } from '../common/heap-growth.js';
 import { Engine } from '../detector/engine/index.js';
 import { FIELD_TABLES } from '../detector/fields/index.js';
 import { BpftraceDriver, LineAssembler, LiveEventAdapter, livePreflight, PrefetchingHostFacts, type HostFacts, type LiveRecord } from '../detector/sources/live/index.js';
@@ -490,6 +491,7 @@ async function measureRss(tools: Tools, script: string): Promise<RssResult> {
  * `expected` of their threads (counting those seeded and those learned live).
  */
 async function rssChild(): Promise<void> {
+  limitHeapGrowth(); // as startDetector does
   const engine = loadEngine();
   const ctx = createContext();
   seedFromProc(ctx);
@@ -540,6 +542,7 @@ function verdict(phases: readonly PhaseResult[]): string[] {
 }
 
 async function main(): Promise<void> {
+  limitHeapGrowth(); // this process is the detector side of the live phases, set up as startDetector does
   const problems = livePreflight();
   if (problems.length > 0) throw new Error(`the live driver cannot run here: ${problems.map((p) => p.message).join('; ')}`);
   const engine = loadEngine();

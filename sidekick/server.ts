@@ -17,7 +17,7 @@ import { installExactJsonParser } from './ingest/json-body.js';
 import { registerDeadLetterRoutes } from './api/deadletters.js';
 import { SIDEKICK_ERRORS, type ErrorBody } from './errors.js';
 import { createGrpcIngress, type GrpcIngress } from './grpc/index.js';
-import { limitHeapGrowth } from './heap-growth.js';
+import { limitHeapGrowth } from '../common/heap-growth.js';
 
 /** Everything a sidekick needs: its config, its output instances (with routing) and a logger. */
 export interface SidekickOptions {
@@ -128,7 +128,7 @@ function installAuth(app: FastifyInstance, check: AuthCheck | undefined, ingest:
  */
 export function createSidekick(options: SidekickOptions): Sidekick {
   const { config, log } = options;
-  // The sidekick's resident memory is mostly V8's slack: keep it near what is live (see heap-growth.ts).
+  // The sidekick's resident memory is mostly V8's slack: keep it near what is live (see common/heap-growth.ts).
   limitHeapGrowth();
   const enrich = buildEnricher(config, options.env);
   const outbox = new Outbox(config.datadir);

@@ -12,7 +12,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
  */
 function peakHeap(limit: boolean): { peakMb: number; liveMb: number } {
   const script = `
-    if (${limit}) (await import('./sidekick/heap-growth.ts')).limitHeapGrowth();
+    if (${limit}) (await import('./common/heap-growth.ts')).limitHeapGrowth();
     const live = Array.from({ length: 250_000 }, (_, i) => ({ i, s: 'live' + i, t: [i, i + 1] }));
     const held = [];
     let peak = 0;
