@@ -131,13 +131,18 @@ async function serveSidekick(spec: ServeSpec): Promise<void> {
   const sidekick = createSidekick({ config, routes, log: createLogger({ level: 'silent', pretty: false }), env: {} });
   await sidekick.listen();
   console.log(JSON.stringify({ http: (sidekick.app.server.address() as AddressInfo).port, grpc: sidekick.grpc?.port }));
+  reportUntilSigterm(() => sidekick.outbox.pendingCount, () => sidekick.close(0), dataDir);
+}
+
+/** Prints the backlog and heap every second for the parent; on SIGTERM closes, removes `dataDir` and exits. */
+function reportUntilSigterm(pendingCount: () => number, close: () => Promise<unknown>, dataDir: string): void {
   const pending = setInterval(() => {
     const { heapUsed, external } = process.memoryUsage();
-    console.log(JSON.stringify({ pending: sidekick.outbox.pendingCount, heapMb: heapUsed / 1048576, externalMb: external / 1048576 }));
+    console.log(JSON.stringify({ pending: pendingCount(), heapMb: heapUsed / 1048576, externalMb: external / 1048576 }));
   }, 1000);
   process.once('SIGTERM', () => {
     clearInterval(pending);
-    void sidekick.close(0).then(() => {
+    void close().then(() => {
       rmSync(dataDir, { recursive: true, force: true });
       process.exit(0);
     });
@@ -164,17 +169,7 @@ async function serveSidekickAsShipped(spec: ServeSpec): Promise<void> {
   const running = await startSidekick(config, createLogger({ level: 'silent', pretty: false }));
   const { sidekick } = running;
   console.log(JSON.stringify({ http: (sidekick.app.server.address() as AddressInfo).port, grpc: sidekick.grpc?.port, webui: running.uiUrl }));
-  const pending = setInterval(() => {
-    const { heapUsed, external } = process.memoryUsage();
-    console.log(JSON.stringify({ pending: sidekick.outbox.pendingCount, heapMb: heapUsed / 1048576, externalMb: external / 1048576 }));
-  }, 1000);
-  process.once('SIGTERM', () => {
-    clearInterval(pending);
-    void running.close().then(() => {
-      rmSync(dataDir, { recursive: true, force: true });
-      process.exit(0);
-    });
-  });
+  reportUntilSigterm(() => sidekick.outbox.pendingCount, () => running.close(), dataDir);
 }
 
 interface HttpLoadSpec {
