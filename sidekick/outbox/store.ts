@@ -96,6 +96,9 @@ CREATE TABLE IF NOT EXISTS delivered (
 CREATE INDEX IF NOT EXISTS delivered_uuid ON delivered (alert_uuid);
 `;
 
+/** `user_version` of an outbox that stores no alert owed to no output (0: written before that). */
+const OUTBOX_VERSION = 1;
+
 /** Confirmed deliveries between two prunings of the `delivered` table. */
 const PRUNE_DELIVERED_EVERY = 10_000;
 
@@ -195,9 +198,15 @@ export class Outbox {
       ping: db.prepare<[], { one: number }>('SELECT 1 AS one'),
     };
     this.pending = this.stmt.countPending.get()?.n ?? 0;
-    // Outboxes written before alerts owed to nobody were skipped still hold them: removed once, here.
-    db.exec(`DELETE FROM alerts WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_seq = alerts.seq)
-             AND NOT EXISTS (SELECT 1 FROM deadletters WHERE alert_seq = alerts.seq)`);
+    // Outboxes written before alerts owed to nobody were skipped (user_version 0) still hold them:
+    // removed once, by the first open that finds such a file, not scanned for at every start.
+    if ((db.pragma('user_version', { simple: true }) as number) < OUTBOX_VERSION) {
+      db.transaction(() => {
+        db.exec(`DELETE FROM alerts WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_seq = alerts.seq)
+                 AND NOT EXISTS (SELECT 1 FROM deadletters WHERE alert_seq = alerts.seq)`);
+        db.pragma(`user_version = ${OUTBOX_VERSION}`);
+      })();
+    }
 
     this.acceptTx = db.transaction((entries: readonly { alert: Alert; outputs: readonly string[] }[], now: number) => {
       for (const { alert, outputs } of entries) {

@@ -63,6 +63,7 @@ describe('outbox: alerts owed to no output', () => {
     // What an outbox written before this fix holds: an alert row with no delivery and no dead letter,
     // next to a pending delivery and a dead letter.
     const db = new Database(join(dir, OUTBOX_FILE));
+    db.pragma('user_version = 0'); // as such an outbox was marked
     db.prepare("INSERT INTO alerts (uuid, body, received_at) VALUES ('orphan', '{}', ?)").run(now);
     const dead = db.prepare("SELECT seq FROM alerts WHERE uuid = 'dead'").get() as { seq: number };
     db.prepare("DELETE FROM deliveries WHERE alert_seq = ?").run(dead.seq);
