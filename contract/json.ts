@@ -205,6 +205,7 @@ function stringifyAlert(alert: AlertWithFields): string {
   const fields = alert.output_fields;
   const swapped: string[] = [];
   const values: bigint[] = [];
+  let json: string | undefined;
   try {
     for (const key in fields) {
       const item = fields[key];
@@ -213,18 +214,14 @@ function stringifyAlert(alert: AlertWithFields): string {
       swapped.push(key);
       values.push(item);
     }
-    const json = JSON.stringify(alert);
-    return swapped.length === 0 ? json : unquotePlaceholders(json, swapped.length);
+    json = JSON.stringify(alert);
   } catch {
-    restore(fields, swapped, values);
-    return JSON.stringify(alert, bigintToPlaceholder).replace(BIGINT_PLACEHOLDER, '$1');
+    // The general path below, on the alert as it was.
   } finally {
-    restore(fields, swapped, values);
+    for (let i = 0; i < swapped.length; i++) fields[swapped[i] as string] = values[i];
   }
-}
-
-function restore(fields: Record<string, unknown>, keys: readonly string[], values: readonly bigint[]): void {
-  for (let i = 0; i < keys.length; i++) fields[keys[i] as string] = values[i];
+  if (json === undefined) return JSON.stringify(alert, bigintToPlaceholder).replace(BIGINT_PLACEHOLDER, '$1');
+  return swapped.length === 0 ? json : unquotePlaceholders(json, swapped.length);
 }
 
 const QUOTED_MARK = `"${MARK_JSON}`;
