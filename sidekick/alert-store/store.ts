@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Alert, Priority } from '../../contract/index.js';
-import { PRIORITIES, parseJson, prioritySeverity, stringifyJson } from '../../contract/index.js';
+import { PRIORITIES, parseJson, prioritySeverity, stringifyJson, timeOrderedUuid } from '../../contract/index.js';
 import { SakerError } from '../../common/errors.js';
 import { openWalDatabase } from '../../common/sqlite.js';
-import { timeOrderedUuid } from '../../contract/uuid.js';
 import { UI_ERRORS } from './errors.js';
 import { compileFilter, textWords, type AlertFilter, type CompiledFilter } from './filter.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';

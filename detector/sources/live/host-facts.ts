@@ -110,6 +110,9 @@ export interface ProcRead<T> {
   lost?: boolean;
 }
 
+/** What went missing while one lookup's files were read. */
+type Gone = Omit<ProcRead<unknown>, 'value'>;
+
 /** Errors that mean "it is gone", not "it cannot be read". */
 const GONE_CODES: ReadonlySet<string> = new Set(['ENOENT', 'ESRCH']);
 
@@ -117,7 +120,7 @@ const GONE_CODES: ReadonlySet<string> = new Set(['ENOENT', 'ESRCH']);
 const LOST_CODES: ReadonlySet<string> = new Set(['EABANDONED', 'ECLOSED', 'EWORKER']);
 
 /** The text of one answer, or undefined; a gone file marks the lookup vanished, a given-up read lost. */
-function piece(result: FileResult | undefined, gone: { vanished: boolean; lost?: boolean }): string | undefined {
+function piece(result: FileResult | undefined, gone: Gone): string | undefined {
   if (result?.ok) return result.value;
   if (result && GONE_CODES.has(result.code)) gone.vanished = true;
   if (result && LOST_CODES.has(result.code)) gone.lost = true;
@@ -141,7 +144,7 @@ export class AsyncProcReader {
 
   async process(pid: number): Promise<ProcRead<ProcDetails>> {
     const dir = join(this.root, String(pid));
-    const gone: { vanished: boolean; lost?: boolean } = { vanished: false };
+    const gone: Gone = { vanished: false };
     const [cwd, cgroup, environ, stat] = (
       await this.files.read([
         ['link', join(dir, 'cwd')],
@@ -159,13 +162,13 @@ export class AsyncProcReader {
   }
 
   async tgid(tid: number): Promise<ProcRead<number | undefined>> {
-    const gone: { vanished: boolean; lost?: boolean } = { vanished: false };
+    const gone: Gone = { vanished: false };
     const [status] = (await this.files.read([['text', join(this.root, String(tid), 'status')]])).map((r) => piece(r, gone));
     return { value: status === undefined ? undefined : statusTgid(status), ...gone };
   }
 
   async socketEnd(pid: number, fd: number, like: LiveSockAddr): Promise<ProcRead<LiveSockAddr | undefined>> {
-    const gone: { vanished: boolean; lost?: boolean } = { vanished: false };
+    const gone: Gone = { vanished: false };
     const type = familyType(like);
     if (type === undefined) return { value: undefined, vanished: false };
     const dir = join(this.root, String(pid));
@@ -177,7 +180,7 @@ export class AsyncProcReader {
     const tables = IP_NET_TABLES.filter(([, t]) => t === type);
     const texts = await this.files.read(tables.map(([file]): FileOp => ['text', join(dir, 'net', file)]));
     const found = new Map<string, ProcSocket>();
-    const tableGone: { vanished: boolean; lost?: boolean } = { vanished: false };
+    const tableGone: Gone = { vanished: false };
     tables.forEach(([, t, l4proto], i) => parseNetTable(piece(texts[i], tableGone) ?? '', t, l4proto, found, inode));
     return { value: localAddress(found.get(inode)), vanished: gone.vanished, lost: gone.lost === true || tableGone.lost === true };
   }
