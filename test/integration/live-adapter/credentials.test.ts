@@ -113,29 +113,28 @@ describe('live credentials', () => {
     expect(failures).toEqual([]);
   });
 
-  it('takes the effective uid at exec of a setuid binary, not the caller’s real one', async () => {
-    const cat = join(dir, 'setuid-cat');
+  /** Runs a copy of cat owned by `uid`:`gid` with `mode` (setuid or setgid) on /etc/hostname: its exec and its open as seen. */
+  async function runOwnedCat(name: string, uid: number, gid: number, mode: number) {
+    const cat = join(dir, name);
     copyFileSync('/bin/cat', cat);
-    chownSync(cat, 1357, 0);
-    chmodSync(cat, 0o4755);
+    chownSync(cat, uid, gid);
+    chmodSync(cat, mode);
     const child = execFile(cat, ['/etc/hostname']);
     await new Promise((resolve) => child.on('close', resolve));
     const exec = await waitFor(() => seen.find((s) => s.e.type === 'execve' && s.e.thread?.pid === child.pid), 'the execve', { limitMs: 20_000 });
-    expect(exec.uid).toBe(1357);
     const open = await credentialsAt(child.pid, 'openat', '/etc/hostname');
+    return { exec, open };
+  }
+
+  it('takes the effective uid at exec of a setuid binary, not the caller’s real one', async () => {
+    const { exec, open } = await runOwnedCat('setuid-cat', 1357, 0, 0o4755);
+    expect(exec.uid).toBe(1357);
     expect(open.uid).toBe(1357);
   });
 
   it('takes the effective gid at exec of a setgid binary, for the exec and the calls after it', async () => {
-    const cat = join(dir, 'setgid-cat');
-    copyFileSync('/bin/cat', cat);
-    chownSync(cat, 0, 2468);
-    chmodSync(cat, 0o2755);
-    const child = execFile(cat, ['/etc/hostname']);
-    await new Promise((resolve) => child.on('close', resolve));
-    const exec = await waitFor(() => seen.find((s) => s.e.type === 'execve' && s.e.thread?.pid === child.pid), 'the execve', { limitMs: 20_000 });
+    const { exec, open } = await runOwnedCat('setgid-cat', 0, 2468, 0o2755);
     expect(exec.gid).toBe(2468);
-    const open = await credentialsAt(child.pid, 'openat', '/etc/hostname');
     expect([open.uid, open.gid]).toEqual([0, 2468]);
     expect(failures).toEqual([]);
   });
