@@ -38,6 +38,14 @@ export interface Output {
   /** Largest batch `send` accepts; 1 for outputs that deliver alerts one at a time. */
   readonly maxBatch: number;
   /**
+   * Milliseconds the delivery queue may wait, once it has sent everything due, before reading alerts
+   * that arrive afterwards, so they reach `send` together: for an output whose cost is mostly per
+   * batch (a transaction and its commit) rather than per alert. An alert on an otherwise idle sidekick
+   * is then sent at most this much later. Retries, a backlog (a read that found a full batch) and
+   * shutdown are never delayed. Undefined (or 0): read as soon as alerts arrive.
+   */
+  readonly lingerMs?: number;
+  /**
    * Delivers a batch (length ≤ maxBatch). Returns one result per alert, in order, so partial
    * failures of batched APIs (SNS PublishBatch) are reported per alert.
    */

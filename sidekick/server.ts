@@ -16,7 +16,7 @@ import { INGEST_PATHS, registerIngestRoutes } from './ingest/http-routes.js';
 import { installExactJsonParser } from './ingest/json-body.js';
 import { registerDeadLetterRoutes } from './api/deadletters.js';
 import { SIDEKICK_ERRORS, type ErrorBody } from './errors.js';
-import { createGrpcIngress, type GrpcIngress } from './grpc/index.js';
+import type { GrpcIngress } from './grpc/index.js';
 import { limitHeapGrowth } from '../common/heap-growth.js';
 
 /** Everything a sidekick needs: its config, its output instances (with routing) and a logger. */
@@ -33,7 +33,7 @@ export interface Sidekick {
   readonly app: FastifyInstance;
   readonly outbox: Outbox;
   readonly metrics: SidekickMetrics;
-  /** The gRPC ingest and Falco outputs server, when `grpc.enabled`. */
+  /** The gRPC ingest and Falco outputs server, when `grpc.enabled`, once `listen` has started it. */
   readonly grpc: GrpcIngress | undefined;
   /** Mounts the dead-letter API on another server too (the web UI's port). */
   registerDeadLetterRoutes(app: FastifyInstance): void;
@@ -152,12 +152,15 @@ export function createSidekick(options: SidekickOptions): Sidekick {
     router,
     outbox,
     notify: (o) => dispatcher.notify(o),
-    published: (alerts) => grpc?.hub.publish(alerts),
+    // Only with gRPC on: ingest then writes the JSON of alerts no output is owed too, for the hub.
+    published: config.grpc.enabled ? (alerts, jsons) => grpc?.hub.publish(alerts, jsons) : undefined,
     metrics,
     maxPending: config.outbox.maxpending,
     log,
   });
-  const grpc = config.grpc.enabled ? createGrpcIngress({ config, ingest, metrics, log: log.child({ component: 'sidekick-grpc' }) }) : undefined;
+  // Created by `listen`, and its code loaded only then: grpc-js and the proto loader are about 3 MB of
+  // resident memory that a sidekick without `grpc.enabled` (the default) has no use for.
+  let grpc: GrpcIngress | undefined;
 
   // Widened to the default instance type: with `https` Fastify's inferred server type differs, not its API.
   const app = Fastify({
@@ -213,9 +216,15 @@ export function createSidekick(options: SidekickOptions): Sidekick {
     app,
     outbox,
     metrics,
-    grpc,
+    get grpc() {
+      return grpc;
+    },
     registerDeadLetterRoutes: (other) => registerDeadLetterRoutes(other, outbox, dispatcher),
     async listen() {
+      if (config.grpc.enabled && grpc === undefined) {
+        const { createGrpcIngress } = await import('./grpc/index.js');
+        grpc = createGrpcIngress({ config, ingest, metrics, log: log.child({ component: 'sidekick-grpc' }) });
+      }
       dispatcher.start();
       const orphaned = outbox.queueStats().filter((q) => !dispatcher.names.has(q.output));
       for (const { output, depth } of orphaned) {

@@ -8,7 +8,7 @@ import { UI_ERRORS } from './errors.js';
 import { compileFilter, textWords, type AlertFilter, type CompiledFilter } from './filter.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { TextPlanner, type TextPlan } from './text-plan.js';
-import { MultiRowInsert } from './multi-row.js';
+import { MultiRowInsert } from '../../common/multi-row-insert.js';
 import { timeToMicros } from './time.js';
 
 /** How much the store keeps; whichever limit is hit first removes the oldest-received alerts. */
@@ -128,10 +128,10 @@ const FLUSH_AT = 2_000;
 export const PAGE_CACHE_KIB = 16_384;
 
 /**
- * Every alert the web UI can show, in one SQLite file (WAL). The sidekick hands each accepted alert to
- * `add`; alerts are written in batched transactions on the next turn of the event loop (the sidekick's
- * outbox, not this store, is what makes an acknowledged alert durable). Retention runs after each batch
- * and on a timer.
+ * Every alert the web UI can show, in one SQLite file (WAL). The sidekick's web UI output hands it
+ * batches from the outbox through `insert`, one transaction each; its cost is mostly per transaction,
+ * hence that output's linger (webui-route.ts). `add` batches single alerts itself, on the next turn of
+ * the event loop. Retention runs after each batch and on a timer.
  */
 export class AlertStore {
   private readonly db: Database.Database;
@@ -223,15 +223,22 @@ export class AlertStore {
   /**
    * Stores alerts in one transaction and returns their sequence numbers (an alert whose uuid is already
    * stored is skipped, so a redelivery does not duplicate it). Alerts without a uuid get one.
+   * `jsons`, when given, holds each alert's JSON exactly as `stringifyJson(alert)` writes it (the
+   * sidekick's outbox has it already): it is stored as the body instead of serialising the alert again.
+   * An alert without a uuid is still serialised here, since its body must carry the uuid it is given.
    */
-  insert(alerts: readonly Alert[]): number[] {
+  insert(alerts: readonly Alert[], jsons?: readonly string[]): number[] {
     this.assertOpen();
+    if (jsons !== undefined && jsons.length !== alerts.length) {
+      throw new RangeError(`insert: ${jsons.length} JSON bodies given for ${alerts.length} alerts`);
+    }
     const storedAt = this.now();
     const write = this.db.transaction((list: readonly Alert[]) => {
       const withUuid = list.map((alert) => (alert.uuid ? (alert as Alert & { uuid: string }) : { ...alert, uuid: timeOrderedUuid() }));
       const values: unknown[] = [];
-      for (const alert of withUuid) {
+      withUuid.forEach((alert, i) => {
         const ts = timeToMicros(alert.time);
+        const given = list[i] === alert ? jsons?.[i] : undefined;
         values.push(
           alert.uuid,
           Number.isFinite(ts) ? ts : storedAt * 1000,
@@ -240,9 +247,9 @@ export class AlertStore {
           alert.source,
           alert.hostname,
           storedAt,
-          stringifyJson(alert),
+          given ?? stringifyJson(alert),
         );
-      }
+      });
       const stored: number[] = [];
       const tags: unknown[] = [];
       const text: unknown[] = [];
@@ -462,8 +469,11 @@ export class AlertStore {
     if (this.closed) return { deleted: 0 };
     let deleted = 0;
     const { maxAgeSeconds, maxRows, maxBytes } = this.retention;
-    if (maxAgeSeconds > 0) {
-      const young = this.stmts.firstYoung.get(this.now() - maxAgeSeconds * 1000)?.seq;
+    const cutoff = this.now() - maxAgeSeconds * 1000;
+    // The oldest-received row tells whether anything is aged at all: after most inserts nothing is,
+    // and then no delete (a transaction of its own) runs.
+    if (maxAgeSeconds > 0 && (this.stmts.oldestStoredAt.get() ?? Number.POSITIVE_INFINITY) < cutoff) {
+      const young = this.stmts.firstYoung.get(cutoff)?.seq;
       deleted += this.deleteUpTo(young === undefined ? Number.MAX_SAFE_INTEGER : young - 1, Number.POSITIVE_INFINITY);
     }
     if (maxRows > 0 && this.rows > maxRows) {
@@ -572,6 +582,7 @@ function prepareStatements(db: Database.Database) {
     lastSeq: db.prepare<[], { s: number | null }>('SELECT MAX(seq) AS s FROM alerts'),
     oldestSeqs: db.prepare<[number], { seq: number }>('SELECT seq FROM alerts ORDER BY seq LIMIT ?'),
     // The first young row in arrival order; everything before it is aged (cost: the aged rows only).
+    oldestStoredAt: db.prepare<[], number>('SELECT stored_at FROM alerts ORDER BY seq LIMIT 1').pluck(),
     firstYoung: db.prepare<[number], { seq: number }>('SELECT seq FROM alerts WHERE stored_at >= ? ORDER BY seq LIMIT 1'),
     deleteUpTo: db.prepare('DELETE FROM alerts WHERE seq IN (SELECT seq FROM alerts WHERE seq <= ? ORDER BY seq LIMIT ?)'),
     pages: db.prepare<[], { n: number }>('SELECT (page_count - freelist_count) * page_size AS n FROM pragma_page_count, pragma_freelist_count, pragma_page_size'),

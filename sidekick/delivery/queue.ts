@@ -31,7 +31,7 @@ export interface DeliveryPolicy {
  * Delivers one output's pending alerts from the outbox: up to `concurrency` batches in flight, each at
  * most `output.maxBatch` alerts; every outcome is written back before the next look at the queue, so
  * the in-memory state is only the set of rows in flight. Retry, dead-lettering, timeouts and metrics
- * live here, once, for every output.
+ * live here, once, for every output, and so does an output's linger (`Output.lingerMs`).
  */
 export class DeliveryQueue {
   private readonly inFlight = new Set<number>();
@@ -58,6 +58,11 @@ export class DeliveryQueue {
   private caughtUp = false;
   /** Rows may have been added or rescheduled since `armTimer` last found the earliest due time. */
   private scheduleChanged = true;
+  /**
+   * Set while the queue lingers (see `Output.lingerMs`): alerts arrived after a read that saw every
+   * due row, and are read together when it fires (or earlier, by any read made meanwhile).
+   */
+  private lingerTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly name: string,
@@ -75,13 +80,33 @@ export class DeliveryQueue {
   /**
    * Looks for due work soon (called after ingest or replay adds rows). Cheap when called often: one
    * pump per turn of the event loop however many notifications arrive, and none while every slot is
-   * busy, since each send that completes pumps again and reads what arrived meanwhile.
+   * busy, since each send that completes pumps again and reads what arrived meanwhile. An output with
+   * `lingerMs` that has been sent everything due so far waits that long first, so what arrives
+   * meanwhile goes in the same batch; a queue that is behind (its last read was not complete) reads
+   * at once as before.
    */
   notify(): void {
     if (this.stopped) return;
+    const linger = this.output.lingerMs ?? 0;
+    // No linger while a drain waits for the queue to be idle: it would only make the drain wait.
+    if (linger > 0 && this.idleWaiters.length === 0 && (this.caughtUp || this.lingerTimer !== undefined)) {
+      // `caughtUp` stays true meanwhile, so a send completing during the linger does not read.
+      this.lingerTimer ??= setTimeout(() => this.endLinger(), linger);
+      return;
+    }
     this.caughtUp = false;
     this.scheduleChanged = true;
     if (this.active < this.policy.concurrency) this.schedulePump();
+  }
+
+  /** The linger is over (or cut short): read what arrived during it. */
+  private endLinger(): void {
+    if (this.lingerTimer === undefined) return;
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    this.caughtUp = false;
+    this.scheduleChanged = true;
+    this.pump();
   }
 
   /** One pump on the next turn of the event loop, however often it is asked for until then. */
@@ -101,10 +126,15 @@ export class DeliveryQueue {
     return next === undefined || next > this.now();
   }
 
-  /** Resolves once the queue is idle (see `idle`). */
+  /**
+   * Resolves once the queue is idle (see `idle`). Someone waits for delivery to finish (a shutdown's
+   * drain): a linger is cut short rather than waited out.
+   */
   whenIdle(): Promise<void> {
     if (this.idle) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.endLinger();
+    return idle;
   }
 
   /** Stops taking new work and aborts sends still in flight; their rows stay pending on disk. */
@@ -114,6 +144,8 @@ export class DeliveryQueue {
     this.buffer.length = 0;
     this.cursor = undefined;
     clearTimeout(this.timer);
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
     this.abort.abort(new Error('sidekick shutting down'));
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
@@ -146,6 +178,9 @@ export class DeliveryQueue {
       const { items, complete } = this.read(now, rows);
       this.caughtUp = complete;
       this.lastReadAt = now;
+      // This read took whatever a linger was waiting for.
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
       for (const item of items) {
         this.inFlight.add(item.seq);
         this.buffer.push(item);
@@ -227,7 +262,8 @@ export class DeliveryQueue {
       // Due already, yet the reads just made found nothing: in flight, or it fell due after the last
       // read looked (a read skipped while caught up). With nothing in flight it can only be the latter,
       // and no completion will come to pump: look again now rather than wait for the next alert.
-      if (this.inFlight.size === 0 || next > this.lastReadAt) {
+      // While lingering, its end reads them (within lingerMs).
+      if (this.lingerTimer === undefined && (this.inFlight.size === 0 || next > this.lastReadAt)) {
         this.caughtUp = false;
         this.schedulePump();
       }
@@ -268,7 +304,7 @@ export class DeliveryQueue {
     const all: Settlement[] = batch.map((item, i) => {
       const result: DeliveryResult = results[i] ?? { status: 'retryable', reason: 'output returned no result for this alert' };
       const attempts = item.attempts + 1;
-      if (result.status === 'ok') return { seq: item.seq, kind: 'done', ...(item.alert.uuid !== undefined ? { uuid: item.alert.uuid, attempts } : {}) };
+      if (result.status === 'ok') return { seq: item.seq, kind: 'done' };
       if (result.status === 'permanent') return { seq: item.seq, kind: 'dead', attempts, reason: result.reason };
       // Held back by the output itself: back in the queue at exactly that time, with its attempts as they were.
       const deferred = result.status === 'deferred';

@@ -79,11 +79,11 @@ export class FalcoOutputsHub {
     });
   }
 
-  /** Called with every accepted batch. */
-  publish(alerts: readonly Alert[]): void {
+  /** Called with every accepted batch; `jsons[i]` is `stringifyJson(alerts[i])` when the caller has it. */
+  publish(alerts: readonly Alert[], jsons?: readonly string[]): void {
     if (this.subscriptions.size === 0) {
       let dropped = 0;
-      for (const alert of alerts) dropped += this.pending.push(stringifyJson(alert));
+      for (let i = 0; i < alerts.length; i++) dropped += this.pending.push(jsons?.[i] ?? stringifyJson(alerts[i]));
       if (dropped > 0) this.droppedTotal.inc(dropped);
       return;
     }

@@ -1,6 +1,6 @@
-import { parseIncomingAlert, timeOrderedUuid, type Alert } from '../../contract/index.js';
+import { parseIncomingAlert, stringifyJson, timeOrderedUuid, type Alert } from '../../contract/index.js';
 import type { Logger } from '../../common/logger.js';
-import type { Outbox } from '../outbox/store.js';
+import type { Outbox, OutboxEntry } from '../outbox/store.js';
 import type { Router } from '../routing/router.js';
 import type { RejectReason, SidekickMetrics } from '../metrics.js';
 import { SIDEKICK_ERRORS, type ErrorBody, type RequestProblem } from '../errors.js';
@@ -22,8 +22,11 @@ export interface IngestDeps {
   outbox: Outbox;
   /** Wakes the delivery queues of these outputs. */
   notify: (outputs: Iterable<string>) => void;
-  /** Sees every accepted batch once it is on disk (the gRPC `falco.outputs` stream listens here). */
-  published?: (alerts: readonly Alert[]) => void;
+  /**
+   * Sees every accepted batch once it is on disk, with each alert's JSON (the gRPC `falco.outputs`
+   * stream listens here).
+   */
+  published?: (alerts: readonly Alert[], jsons: readonly string[]) => void;
   metrics: SidekickMetrics;
   /** Most deliveries the outbox may hold (`outbox.maxpending`). */
   maxPending: number;
@@ -42,7 +45,7 @@ export const MAX_GROUP_ALERTS = 2000;
 /** One request that passed validation, waiting for its group's commit. */
 interface Staged {
   alerts: Alert[];
-  entries: { alert: Alert; outputs: string[] }[];
+  entries: OutboxEntry[];
   /** Deliveries it adds to the outbox. */
   owed: number;
   done: AcceptCallback;
@@ -136,6 +139,12 @@ export class Ingest {
     }
     if (admitted.length === 0) return;
 
+    // Each alert's JSON is written once, here, for the outbox and for whoever `published` feeds:
+    // serialising a 1–2 KB alert is one of the larger costs of accepting it.
+    const jsonForAll = this.deps.published !== undefined;
+    for (const staged of admitted) {
+      for (const entry of staged.entries) if (jsonForAll || entry.outputs.length > 0) entry.json = stringifyJson(entry.alert);
+    }
     try {
       outbox.accept(
         admitted.length === 1 ? (admitted[0] as Staged).entries : admitted.flatMap((s) => s.entries),
@@ -152,16 +161,18 @@ export class Ingest {
     metrics.committed(admitted.length);
     const touched = new Set<string>();
     const alerts: Alert[] = [];
+    const jsons: string[] = [];
     for (const staged of admitted) {
-      for (const { alert, outputs } of staged.entries) {
+      for (const { alert, outputs, json } of staged.entries) {
         alerts.push(alert);
+        if (json !== undefined) jsons.push(json);
         for (const output of outputs) touched.add(output);
       }
     }
     metrics.accepted(alerts.length, admitted.length);
     metrics.alerts(alerts);
     if (touched.size > 0) this.deps.notify(touched);
-    this.deps.published?.(alerts);
+    this.deps.published?.(alerts, jsons);
     for (const staged of admitted) staged.done({ ok: true, alerts: staged.alerts });
   }
 

@@ -22,6 +22,13 @@ const INTERVAL_MS = 20;
 const AUTOCHECKPOINT_PAGES = { alone: 1000, withWorker: 4000 } as const;
 
 /**
+ * The worker allocates next to nothing (a timer and a statement): a small young generation instead of
+ * V8's default keeps its isolate about a megabyte smaller. Should it ever run out, it ends, and the
+ * main connection's own checkpoints take over (see `wrote`).
+ */
+const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } as const;
+
+/**
  * The worker's code, plain CommonJS so it runs the same under tsx, vitest and the built files. It opens
  * its own connection to the outbox file and copies the write-ahead log back into the database, PASSIVE:
  * it never waits for, nor blocks, the main connection's writes.
@@ -32,6 +39,8 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 // The checkpoint syncs the log before copying and the file after, as the main connection would.
 db.pragma('synchronous = NORMAL');
+// Copying the log does not go through the page cache: keep this connection's small.
+db.pragma('cache_size = -256');
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
@@ -73,7 +82,7 @@ export class WalCheckpointer {
     this.written += rows;
     if (this.written < START_AFTER_ROWS) return;
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver, intervalMs: INTERVAL_MS } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver, intervalMs: INTERVAL_MS }, resourceLimits: WORKER_HEAP_LIMITS });
     this.worker = worker;
     this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES.withWorker}`);
     // A worker that fails or ends changes nothing but where checkpoints run: the main connection's own

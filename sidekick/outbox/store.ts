@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openWalDatabase } from '../../common/sqlite.js';
 import { parseJson, stringifyJson, type Alert } from '../../contract/index.js';
+import { MultiRowInsert } from '../../common/multi-row-insert.js';
 import { WalCheckpointer } from './checkpointer.js';
 
 /** One alert waiting to be delivered to one output. */
@@ -18,10 +19,17 @@ export interface PendingDelivery {
   json: string;
 }
 
+/** An accepted alert and the outputs it is owed to. */
+export interface OutboxEntry {
+  alert: Alert;
+  outputs: readonly string[];
+  /** `stringifyJson(alert)` when the caller has it already (ingest writes each alert's JSON once). */
+  json?: string;
+}
+
 /** What one delivery attempt did to a pending row. */
 export type Settlement =
-  /** With `uuid` and `attempts` (counting this one) the confirmation is recorded without reading the alert back. */
-  | { seq: number; kind: 'done'; uuid?: string; attempts?: number }
+  | { seq: number; kind: 'done' }
   | { seq: number; kind: 'retry'; attempts: number; nextAt: number; error: string }
   | { seq: number; kind: 'dead'; attempts: number; reason: string };
 
@@ -127,6 +135,7 @@ export class Outbox {
   private writeFailed = false;
   private deliveredSincePrune = 0;
   private readonly stmt;
+  private readonly inserts;
   private readonly acceptTx;
   private readonly settleGroupTx;
   private readonly checkpointer: WalCheckpointer;
@@ -141,13 +150,14 @@ export class Outbox {
     this.db.exec(SCHEMA);
     const db = this.db;
     this.stmt = {
-      insertAlert: db.prepare<[string, string, number]>('INSERT INTO alerts (uuid, body, received_at) VALUES (?, ?, ?)'),
-      insertDelivery: db.prepare<[string, number | bigint, number, number]>(
-        'INSERT INTO deliveries (output, alert_seq, attempts, next_at, created_at) VALUES (?, ?, 0, ?, ?)',
-      ),
       // Index only (deliveries_due covers it): which rows, without reading their bodies.
       dueKeysFrom: db.prepare<[string, number, number, number], { seq: number }>(
         'SELECT alert_seq AS seq FROM deliveries WHERE output = ? AND next_at <= ? AND next_at >= ? ORDER BY next_at, alert_seq LIMIT ?',
+      ),
+      dueRowsFrom: db.prepare<[string, number, number, number], DueRow>(
+        `SELECT d.alert_seq AS seq, a.body AS body, d.attempts AS attempts, d.created_at AS created_at, d.next_at AS next_at
+         FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
+         WHERE d.output = ? AND d.next_at <= ? AND d.next_at >= ? ORDER BY d.next_at, d.alert_seq LIMIT ?`,
       ),
       dueRow: db.prepare<[string, number], DueRow>(
         `SELECT d.alert_seq AS seq, a.body AS body, d.attempts AS attempts, d.created_at AS created_at, d.next_at AS next_at
@@ -169,15 +179,18 @@ export class Outbox {
          AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_seq = ?)
          AND NOT EXISTS (SELECT 1 FROM deadletters WHERE alert_seq = ?)`,
       ),
-      countPending: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries'),
-      recordDeliveredAs: db.prepare<[string, string, number, number]>(
-        'INSERT INTO delivered (alert_uuid, output, attempts, delivered_at) VALUES (?, ?, ?, ?)',
-      ),
-      recordDelivered: db.prepare<[number, string, number]>(
+      recordDeliveredSet: db.prepare<[number, string, string]>(
         `INSERT INTO delivered (alert_uuid, output, attempts, delivered_at)
          SELECT a.uuid, d.output, d.attempts + 1, ? FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
-         WHERE d.output = ? AND d.alert_seq = ?`,
+         WHERE d.output = ? AND d.alert_seq IN (SELECT value FROM json_each(?))`,
       ),
+      deleteDeliveriesSet: db.prepare<[string, string]>('DELETE FROM deliveries WHERE output = ? AND alert_seq IN (SELECT value FROM json_each(?))'),
+      gcAlertsSet: db.prepare<[string]>(
+        `DELETE FROM alerts WHERE seq IN (SELECT value FROM json_each(?))
+         AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_seq = alerts.seq)
+         AND NOT EXISTS (SELECT 1 FROM deadletters WHERE alert_seq = alerts.seq)`,
+      ),
+      countPending: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries'),
       pruneDelivered: db.prepare<[number, number]>(
         `DELETE FROM delivered WHERE id < MAX(
            (SELECT COALESCE(MAX(id), 0) FROM delivered) - ?,
@@ -197,6 +210,11 @@ export class Outbox {
       ),
       ping: db.prepare<[], { one: number }>('SELECT 1 AS one'),
     };
+    // Ingest writes a group's alerts, then their deliveries, a statement per many rows.
+    this.inserts = {
+      alerts: new MultiRowInsert(db, 'INSERT INTO alerts (uuid, body, received_at)', 3),
+      deliveries: new MultiRowInsert(db, 'INSERT INTO deliveries (output, alert_seq, attempts, next_at, created_at)', 5),
+    };
     this.pending = this.stmt.countPending.get()?.n ?? 0;
     // Outboxes written before alerts owed to nobody were skipped (user_version 0) still hold them:
     // removed once, by the first open that finds such a file, not scanned for at every start.
@@ -208,33 +226,42 @@ export class Outbox {
       })();
     }
 
-    this.acceptTx = db.transaction((entries: readonly { alert: Alert; outputs: readonly string[] }[], now: number) => {
-      for (const { alert, outputs } of entries) {
-        // An alert no output is owed (none configured, or all filtered out) is not kept: only a
-        // settled delivery removes an alert, so it would stay in the file for ever.
-        if (outputs.length === 0) continue;
-        const { lastInsertRowid } = this.stmt.insertAlert.run(alert.uuid as string, stringifyJson(alert), now);
-        for (const output of outputs) this.stmt.insertDelivery.run(output, lastInsertRowid, now, now);
+    this.acceptTx = db.transaction((entries: readonly OutboxEntry[], now: number) => {
+      // An alert no output is owed (none configured, or all filtered out) is not kept: only a
+      // settled delivery removes an alert, so it would stay in the file for ever.
+      const owed = entries.filter((entry) => entry.outputs.length > 0);
+      const alertValues: unknown[] = [];
+      for (const { alert, json } of owed) alertValues.push(alert.uuid as string, json ?? stringifyJson(alert), now);
+      const deliveryValues: unknown[] = [];
+      let at = 0;
+      for (const { rows, lastRowid } of this.inserts.alerts.run(alertValues)) {
+        // A plain INSERT writes every row or throws, and SQLite numbers new rows one past the largest:
+        // an execution's rows hold the `rows` sequence numbers that end at its last rowid, in order.
+        for (let i = 0; i < rows; i++) {
+          const seq = lastRowid - rows + 1 + i;
+          for (const output of (owed[at + i] as OutboxEntry).outputs) deliveryValues.push(output, seq, 0, now, now);
+        }
+        at += rows;
       }
+      this.inserts.deliveries.run(deliveryValues);
     });
     const apply = (output: string, settlements: readonly Settlement[], now: number): void => {
+      // Confirmed deliveries, the bulk of every settlement, are recorded a statement per batch.
+      const done: number[] = [];
       for (const s of settlements) {
-        if (s.kind === 'retry') {
-          this.stmt.reschedule.run(s.attempts, s.nextAt, s.error, output, s.seq);
-          continue;
-        }
-        if (s.kind === 'dead') {
+        if (s.kind === 'retry') this.stmt.reschedule.run(s.attempts, s.nextAt, s.error, output, s.seq);
+        else if (s.kind === 'dead') {
           this.stmt.insertDead.run(output, s.seq, s.attempts, s.reason, now);
           this.stmt.deleteDelivery.run(output, s.seq);
-        } else if (s.uuid !== undefined && s.attempts !== undefined) {
-          // The caller knows the uuid and the attempt count: no read-back join; a row already gone records nothing.
-          if (this.stmt.deleteDelivery.run(output, s.seq).changes > 0) this.stmt.recordDeliveredAs.run(s.uuid, output, s.attempts, now);
-        } else {
-          this.stmt.recordDelivered.run(now, output, s.seq);
-          this.stmt.deleteDelivery.run(output, s.seq);
-        }
-        this.stmt.gcAlert.run(s.seq, s.seq, s.seq);
+          this.stmt.gcAlert.run(s.seq, s.seq, s.seq);
+        } else done.push(s.seq);
       }
+      if (done.length === 0) return;
+      const seqs = JSON.stringify(done);
+      // Recorded from the rows themselves (uuid, attempts), so a row already gone records nothing.
+      this.stmt.recordDeliveredSet.run(now, output, seqs);
+      this.stmt.deleteDeliveriesSet.run(output, seqs);
+      this.stmt.gcAlertsSet.run(seqs);
     };
     this.settleGroupTx = db.transaction((queued: readonly QueuedSettlement[]) => {
       for (const q of queued) apply(q.output, q.settlements, q.now);
@@ -247,7 +274,7 @@ export class Outbox {
   }
 
   /** Stores alerts and their deliveries in one transaction; throws if the disk write fails. */
-  accept(entries: readonly { alert: Alert; outputs: readonly string[] }[], now: number): void {
+  accept(entries: readonly OutboxEntry[], now: number): void {
     try {
       this.acceptTx(entries, now);
       this.writeFailed = false;
@@ -273,15 +300,25 @@ export class Outbox {
     skip: number,
     inFlight: ReadonlySet<number>,
   ): { items: PendingDelivery[]; complete: boolean } {
-    // Two steps, so each row in flight that the read walks past costs an index entry, not a body.
     const rows: DueRow[] = [];
     let looked = 0;
-    for (const { seq } of this.stmt.dueKeysFrom.iterate(output, now, from, limit + skip)) {
-      looked++;
-      if (inFlight.has(seq)) continue;
-      const row = this.stmt.dueRow.get(output, seq);
-      if (row) rows.push(row);
-      if (rows.length >= limit) break;
+    if (skip <= limit) {
+      // Few rows in flight to walk past: one joined read, each skipped row costing its body.
+      for (const row of this.stmt.dueRowsFrom.iterate(output, now, from, limit + skip)) {
+        looked++;
+        if (inFlight.has(row.seq)) continue;
+        rows.push(row);
+        if (rows.length >= limit) break;
+      }
+    } else {
+      // Many (a queue with thousands in flight): keys first, so each row walked past costs an index entry.
+      for (const { seq } of this.stmt.dueKeysFrom.iterate(output, now, from, limit + skip)) {
+        looked++;
+        if (inFlight.has(seq)) continue;
+        const row = this.stmt.dueRow.get(output, seq);
+        if (row) rows.push(row);
+        if (rows.length >= limit) break;
+      }
     }
     return { items: rows.map(pendingOf), complete: rows.length < limit && looked < limit + skip };
   }

@@ -32,7 +32,7 @@ async function metricsText(r: RunningSidekick): Promise<string> {
 }
 
 describe('HTTP ingest (falcosidekick compatible)', () => {
-  it('accepts the alert Falco posts, assigns a v4 uuid and delivers it with that uuid', async () => {
+  it('accepts the alert Falco posts, assigns a time-ordered (v7) uuid and delivers it with that uuid', async () => {
     const r = await sidekick();
     const { status, json } = await r.post('/', FALCO_ALERT);
     expect(status).toBe(200);

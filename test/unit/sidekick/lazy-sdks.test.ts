@@ -19,7 +19,7 @@ function sdksLoaded(): string[] {
     const { compileMatch } = await import('./sidekick/routing/match-expression.ts');
     compileMatch('priority >= Critical and output_fields[k8s.ns.name] = payments');
     const loaded = Object.keys(createRequire(import.meta.url).cache);
-    const sdks = ['@aws-sdk/', '@smithy/', 'kafkajs', '@slack/'].filter((sdk) => loaded.some((file) => file.includes('/node_modules/' + sdk)));
+    const sdks = ['@aws-sdk/', '@smithy/', 'kafkajs', '@slack/', '@grpc/'].filter((sdk) => loaded.some((file) => file.includes('/node_modules/' + sdk)));
     console.log(JSON.stringify(sdks));
   `;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
@@ -27,7 +27,7 @@ function sdksLoaded(): string[] {
 }
 
 describe('what a sidekick loads at start', () => {
-  it('loads no output or cloud SDK its config does not use: each costs MBs of resident memory', () => {
+  it('loads no output or cloud SDK, nor gRPC, its config does not use: each costs MBs of resident memory', () => {
     expect(sdksLoaded()).toEqual([]);
   });
 });
