@@ -58,9 +58,9 @@ const ROOT = repositoryRoot(SELF);
 const SECONDS = Number(process.env.SAKER_BENCH_SECONDS ?? 10);
 const RSS_SECONDS = Number(process.env.SAKER_BENCH_RSS_SECONDS ?? 60);
 const RSS_RATE = 5000;
-/** Alerts per request in the RSS phase's `/batch` run: 500 requests/s at RSS_RATE, each a detector-sized flush. */
-const RSS_BATCH = 10;
 const BATCH = 50;
+/** Alerts per request in the RSS phase's `/batch` runs: as in the throughput phase (the detector sends up to 500). */
+const RSS_BATCH = BATCH;
 /** Interleaved rounds of the single-alert HTTP phases (bare, no output, black-holed): medians are reported. */
 const ROUNDS = Number(process.env.SAKER_BENCH_ROUNDS ?? 5);
 /** Length of the warm-up round's phases. */
@@ -237,6 +237,79 @@ async function loadHttp(spec: HttpLoadSpec): Promise<void> {
   );
 }
 
+/**
+ * Most requests a paced load keeps sent and unanswered; past it a request that falls due is counted as
+ * not sent instead of queued in this process without bound.
+ */
+const PACED_MAX_IN_FLIGHT = 10_000;
+/** How often a paced load sends what has fallen due since its last look. */
+const PACED_TICK_MS = 5;
+
+/**
+ * A load offered at a steady rate (`spec.rate` requests a second, required), the way alerts arrive
+ * from Falco or the detector. autocannon's rate limit sends each connection's quota for a second as
+ * fast as it can at the start of that second and then waits: at 5,000 alerts/s the sidekick would
+ * take bursts of 5,000 alerts, and its memory and latency would be those of the bursts. Here
+ * requests fall due evenly over the second (looked at every PACED_TICK_MS) and are sent when due,
+ * whether or not earlier ones were answered (open loop, so a slow server shows as latency and a
+ * lower rate reached, not as fewer requests offered), over `spec.connections` keep-alive
+ * connections (undici). Latency is from when a request fell due to its answer.
+ */
+async function loadHttpPaced(spec: HttpLoadSpec & { rate: number }): Promise<void> {
+  const { Pool } = await import('undici');
+  const url = new URL(spec.url);
+  const pool = new Pool(url.origin, { connections: spec.connections, pipelining: 1 });
+  const run = async (seconds: number) => {
+    const latencies: number[] = [];
+    let total = 0;
+    let non2xx = 0;
+    let errors = 0;
+    let inFlight = 0;
+    let notSent = 0;
+    const send = (dueAt: number) => {
+      inFlight++;
+      total++;
+      pool
+        .request({ path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: spec.body })
+        .then(async (response) => {
+          await response.body.dump();
+          if (response.statusCode >= 200 && response.statusCode < 300) latencies.push(performance.now() - dueAt);
+          else non2xx++;
+        })
+        .catch(() => errors++)
+        .finally(() => inFlight--);
+    };
+    const start = performance.now();
+    const intervalMs = 1000 / spec.rate;
+    let offered = 0;
+    for (let now = start; now - start < seconds * 1000; now = performance.now()) {
+      for (; start + offered * intervalMs <= now; offered++) {
+        if (inFlight < PACED_MAX_IN_FLIGHT) send(start + offered * intervalMs);
+        else notSent++;
+      }
+      await sleep(PACED_TICK_MS);
+    }
+    while (inFlight > 0) await sleep(PACED_TICK_MS);
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN, 1);
+    return { total, non2xx, errors, notSent, ok: latencies.length, latencyMs: { p50: at(0.5), p99: at(0.99), max: at(1) } };
+  };
+  const warmUp = await run(2); // as loadHttp
+  const result = await run(spec.seconds);
+  await pool.close();
+  console.log(
+    JSON.stringify({
+      requestsPerSecond: result.ok / spec.seconds,
+      requestsWithWarmUp: warmUp.total + result.total,
+      total: result.total,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      notSent: result.notSent,
+      latencyMs: result.latencyMs,
+    }),
+  );
+}
+
 interface GrpcLoadSpec {
   address: string;
   alert: string;
@@ -383,12 +456,14 @@ function cpuMs(pid: number): number {
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /**
- * One autocannon run against `url`. With `serverPid`, also the server's CPU time per request: on a
+ * One load run against `url`: as fast as it answers (autocannon), or `rate` requests a second offered
+ * steadily (loadHttpPaced). With `serverPid`, also the server's CPU time per request: on a
  * shared machine the rate depends on what else runs, the CPU a request costs the server much less.
  */
 async function measureHttp(url: string, body: string, rate?: number, seconds = SECONDS, serverPid?: number): Promise<Record<string, unknown>> {
   const cpuBefore = serverPid === undefined ? 0 : cpuMs(serverPid);
-  const load = child('load-http', { url, body, seconds, connections: CONNECTIONS, rate } satisfies HttpLoadSpec);
+  // A rate is offered steadily (loadHttpPaced); as many requests as the server answers by autocannon.
+  const load = child(rate === undefined ? 'load-http' : 'load-http-paced', { url, body, seconds, connections: CONNECTIONS, rate } satisfies HttpLoadSpec);
   const result = await load.next();
   await new Promise((resolve) => (load.process.exitCode === null ? load.process.once('exit', resolve) : resolve(undefined)));
   if (serverPid !== undefined) result.serverCpuMsPerRequest = (cpuMs(serverPid) - cpuBefore) / (result.requestsWithWarmUp as number);
@@ -661,6 +736,7 @@ const ROLES: Record<string, (spec: never) => Promise<void>> = {
   'serve-sidekick': serveSidekick,
   'serve-sidekick-as-shipped': serveSidekickAsShipped,
   'load-http': loadHttp,
+  'load-http-paced': loadHttpPaced,
   'load-grpc': loadGrpc,
 };
 
