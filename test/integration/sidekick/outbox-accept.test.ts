@@ -56,6 +56,29 @@ describe('outbox: accepting a group of alerts', () => {
     outbox.close();
   });
 
+  // Two ways to read: one joined query when few rows in flight are walked past, keys first when many are.
+  it('reads the due rows not in flight, oldest first, whichever way it walks past those in flight', () => {
+    const outbox = openOutbox();
+    outbox.accept(
+      entries(50, 'due').map((e) => ({ ...e, outputs: ['webhook'] })),
+      1_000,
+    );
+    const read = (limit: number, skip: number, inFlight: ReadonlySet<number>) =>
+      outbox.dueFrom('webhook', 2_000, Number.MIN_SAFE_INTEGER, limit, skip, inFlight);
+    const first = read(30, 0, new Set()).items;
+    expect(first.map((item) => item.alert.uuid)).toEqual(Array.from({ length: 30 }, (_, i) => `due-${i}`));
+    const inFlight = new Set(first.map((item) => item.seq));
+
+    const keysFirst = read(5, 30, inFlight); // skip > limit
+    expect(keysFirst.items.map((item) => item.alert.uuid)).toEqual(['due-30', 'due-31', 'due-32', 'due-33', 'due-34']);
+    expect(keysFirst.complete).toBe(false);
+    const joined = read(40, 30, inFlight); // skip <= limit
+    expect(joined.items.map((item) => item.alert.uuid)).toEqual(Array.from({ length: 20 }, (_, i) => `due-${30 + i}`));
+    expect(joined.complete).toBe(true);
+    expect(keysFirst.items).toEqual(joined.items.slice(0, 5));
+    outbox.close();
+  });
+
   it('stores the JSON the caller wrote for an alert, byte for byte, and hands it to the delivery', () => {
     const outbox = openOutbox();
     const alert = { ...FALCO_ALERT, uuid: 'with-json', output_fields: { ...FALCO_ALERT.output_fields, 'evt.time': 1795341600123456789n } } as Alert;
