@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 
 /**
  * Rows per statement execution, largest first: full groups of 100 (800 values for the alert store's
- * widest table, far under SQLite's limit of 32,766), then the remainder as a sum of powers of two, so any remainder
- * under 100 takes at most 6 executions (99 = 64 + 32 + 2 + 1) instead of one per row.
+ * widest table, far under SQLite's limit of 32,766), then the remainder as a sum of powers of two, so
+ * any remainder under 100 takes at most 6 executions (99 = 64 + 32 + 2 + 1) instead of one per row.
  */
 const GROUP_SIZES = [100, 64, 32, 16, 8, 4, 2, 1] as const;
 

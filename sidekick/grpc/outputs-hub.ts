@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { parseJson, stringifyJson, type Alert } from '../../contract/index.js';
+import { parseJson, type Alert } from '../../contract/index.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { falcoResponseOf } from './falco-response.js';
 import { TextRing } from './text-ring.js';
@@ -79,11 +79,11 @@ export class FalcoOutputsHub {
     });
   }
 
-  /** Called with every accepted batch; `jsons[i]` is `stringifyJson(alerts[i])` when the caller has it. */
-  publish(alerts: readonly Alert[], jsons?: readonly string[]): void {
+  /** Called with every accepted batch; `jsons[i]` is `stringifyJson(alerts[i])`, written by ingest. */
+  publish(alerts: readonly Alert[], jsons: readonly string[]): void {
     if (this.subscriptions.size === 0) {
       let dropped = 0;
-      for (let i = 0; i < alerts.length; i++) dropped += this.pending.push(jsons?.[i] ?? stringifyJson(alerts[i]));
+      for (const json of jsons) dropped += this.pending.push(json);
       if (dropped > 0) this.droppedTotal.inc(dropped);
       return;
     }
