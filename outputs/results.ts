@@ -11,12 +11,17 @@ export function parseRetryAfter(value: string | readonly string[] | undefined, n
   return Math.max(0, date - now);
 }
 
+/** A 2xx status: the peer took the payload. */
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
 /**
  * Classifies an HTTP response the way every HTTP output must: 2xx ok; 408, 429 and 5xx retryable (429 and
  * 503 carry the peer's `Retry-After`); any other status permanent, since resending the same payload cannot help.
  */
 export function resultForHttpStatus(status: number, retryAfter: string | readonly string[] | undefined, detail: string): DeliveryResult {
-  if (status >= 200 && status < 300) return { status: 'ok' };
+  if (isSuccessStatus(status)) return { status: 'ok' };
   const reason = `HTTP ${status}${detail ? `: ${detail.slice(0, 200)}` : ''}`;
   if (status === 408 || status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(retryAfter);

@@ -48,15 +48,30 @@ function keyOf(spec: string, name: string): ((alert: Alert) => string) | undefin
 /** Error names that no resend can fix: authentication and protocol mismatches. */
 const PERMANENT_ERRORS: ReadonlySet<string> = new Set(['KafkaJSSASLAuthenticationError', 'KafkaJSServerDoesNotSupportApiKey', 'KafkaJSUnsupportedMagicByteInMessageSet']);
 
+/** A kafkajs error as the classifiers below read it. */
+interface KafkaError {
+  name?: string;
+  message?: string;
+  retriable?: boolean;
+  code?: unknown;
+  cause?: unknown;
+  originalError?: unknown;
+}
+
+/** The error behind kafkajs's wrapper for the last attempt, which it adds once its own (here minimal) retries run out. */
+function innermostKafkaError(error: unknown): KafkaError {
+  let e = (error ?? {}) as KafkaError;
+  while (e.name === 'KafkaJSNumberOfRetriesExceeded' && (e.cause ?? e.originalError)) e = (e.cause ?? e.originalError) as KafkaError;
+  return e;
+}
+
 /**
  * Classifies a kafkajs failure: broker down, timeouts, leader changes are retryable; authentication
  * and non-retriable protocol errors (topic authorization, message too large) are permanent. `send`
  * answers a too-large refusal of several alerts itself, by producing them in smaller requests.
  */
 export function resultForKafkaError(error: unknown): Extract<DeliveryResult, { status: 'permanent' | 'retryable' }> {
-  let e = error as { name?: string; message?: string; retriable?: boolean; cause?: unknown; originalError?: unknown };
-  // kafkajs wraps the last attempt's error once its own (here minimal) retries run out.
-  while (e.name === 'KafkaJSNumberOfRetriesExceeded' && (e.cause ?? e.originalError)) e = (e.cause ?? e.originalError) as typeof e;
+  const e = innermostKafkaError(error);
   const reason = `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
   if (PERMANENT_ERRORS.has(e.name ?? '')) return { status: 'permanent', reason };
   if (e.name === 'KafkaJSProtocolError' && e.retriable === false) return { status: 'permanent', reason };
@@ -75,14 +90,10 @@ const SIZE_REFUSALS: ReadonlyMap<number, string> = new Map([
   [18, 'RECORD_LIST_TOO_LARGE'],
 ]);
 
-/** The size refusal behind a kafkajs failure (looking through its wrappers), if it is one. */
+/** The size refusal behind a kafkajs failure, if it is one. */
 function sizeRefusal(error: unknown): string | undefined {
-  let e = error as { name?: string; code?: unknown; cause?: unknown; originalError?: unknown } | undefined;
-  for (let depth = 0; e && depth < 4; depth++) {
-    if (e.name === 'KafkaJSProtocolError' && typeof e.code === 'number') return SIZE_REFUSALS.get(e.code);
-    e = (e.cause ?? e.originalError) as typeof e;
-  }
-  return undefined;
+  const e = innermostKafkaError(error);
+  return e.name === 'KafkaJSProtocolError' && typeof e.code === 'number' ? SIZE_REFUSALS.get(e.code) : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { stringifyJson, type Alert } from '../../contract/index.js';
 import type { OutputCreateOptions } from '../create-options.js';
 import { OUTPUT_ERROR_CODES } from '../errors.js';
 import type { DeliveryResult, Output, SendContext } from '../output.js';
-import { resultForHttpStatus, resultForTransportError } from '../results.js';
+import { isSuccessStatus, resultForHttpStatus, resultForTransportError } from '../results.js';
 import { loadTlsOptions } from '../tls.js';
 import { USER_AGENT } from '../user-agent.js';
 import type { WebhookConfig } from './config.js';
@@ -77,9 +77,8 @@ export class WebhookOutput implements Output {
     }
     try {
       const response = await this.#pool.request({ path: this.#path, method: this.#config.method, headers, body, signal: context.signal });
-      const ok = response.statusCode >= 200 && response.statusCode < 300;
       // A 2xx answer's body says nothing we use; any other's goes into the reason.
-      const text = ok ? await response.body.dump().then(() => '') : await response.body.text();
+      const text = isSuccessStatus(response.statusCode) ? await response.body.dump().then(() => '') : await response.body.text();
       return resultForHttpStatus(response.statusCode, response.headers['retry-after'], text);
     } catch (error) {
       return resultForTransportError(error);

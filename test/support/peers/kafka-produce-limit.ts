@@ -17,7 +17,7 @@ import { Reader, Writer } from './kafka-wire.js';
 /** Highest Produce version whose layout is the one above (v8 adds per-record errors, v9 is flexible). */
 export const PRODUCE_MAX_VERSION = 7;
 
-export const MESSAGE_TOO_LARGE = 10;
+const MESSAGE_TOO_LARGE = 10;
 
 /** A partition's record batch the front refused. */
 export interface RefusedPartition {
