@@ -45,12 +45,8 @@ export interface RecordHeader {
 /** The answers to the adapter's host lookups for one record, by lookup key. */
 export type HostAnswers = Record<string, ProcDetails | LiveSockAddr | number | null>;
 
-/** Lookup keys, shared by the writer and the reader. */
-export const hostKey = {
-  process: (pid: number) => `proc:${pid}`,
-  tgid: (tid: number) => `tgid:${tid}`,
-  socket: (pid: number, fd: number, family: string) => `sock:${pid}:${fd}:${family}`,
-};
+/** Lookup keys, shared by the writer and the reader: the live read-ahead's. */
+export { hostKey } from '../sources/live/host-facts.js';
 
 /** A record line, decoded. */
 export interface RecordedRecord {

@@ -26,8 +26,10 @@ const ENGINE_LAYOUTS: readonly (readonly CgroupLayout[])[] = [
   layouts([['/libpod-', '.scope'], ['/libpod-', '.scope/container'], ['/libpod-', ''], ['/libpod-payload-', ''], ['/libpod-payload-', '.scope']]),
   // docker: cgroupfs (`/docker/<id>`) and systemd (`docker-<id>.scope`) drivers.
   layouts([['/', ''], ['/docker-', '.scope']]),
-  // CRI runtimes, Kubernetes' kubepods trees under both drivers: containerd, CRI-O, cri-dockerd.
-  layouts([['/', ''], ['/crio-', ''], ['/cri-containerd-', '.scope'], ['/crio-', '.scope'], [':cri-containerd:', ''], ['/docker-', '.scope']]),
+  // CRI runtimes, Kubernetes' kubepods trees under both drivers: containerd, CRI-O, cri-dockerd. Falco's
+  // CRI engine also lists `/<id>` and `/docker-<id>.scope`; docker's rows above match those first, so
+  // they are not repeated here (each would be one more miss per cgroup path of every host thread).
+  layouts([['/crio-', ''], ['/cri-containerd-', '.scope'], ['/crio-', '.scope'], [':cri-containerd:', '']]),
   // nerdctl with the systemd driver.
   layouts([['/nerdctl-', '.scope']]),
 ];

@@ -86,7 +86,8 @@ export interface ProcSocket {
 }
 
 const TCP_LISTEN = '0A';
-const NET_TABLES = [
+/** The /proc/net tables (file name, socket type, protocol) that hold IP sockets. */
+export const IP_NET_TABLES = [
   ['tcp', 'ipv4', 'tcp'],
   ['tcp6', 'ipv6', 'tcp'],
   ['udp', 'ipv4', 'udp'],
@@ -102,9 +103,6 @@ function tryRead<T>(read: () => T): T | undefined {
     return undefined;
   }
 }
-
-/** The /proc/net tables (file name, socket type, protocol) that hold IP sockets. */
-export const IP_NET_TABLES: readonly (readonly [file: string, type: 'ipv4' | 'ipv6', l4proto: 'tcp' | 'udp'])[] = NET_TABLES;
 
 /** Adds the sockets of one /proc/net/{tcp,udp}[6] text to `out`, by inode; `only` keeps just that inode. */
 export function parseNetTable(text: string, type: 'ipv4' | 'ipv6', l4proto: 'tcp' | 'udp', out: Map<string, ProcSocket>, only?: string): void {
@@ -125,7 +123,7 @@ export function parseNetTable(text: string, type: 'ipv4' | 'ipv6', l4proto: 'tcp
  */
 export function readSocketTables(dir: string, kinds: ReadonlySet<FdType> = ALL_SOCKET_KINDS): Map<string, ProcSocket> {
   const out = new Map<string, ProcSocket>();
-  for (const [file, type, l4proto] of NET_TABLES) {
+  for (const [file, type, l4proto] of IP_NET_TABLES) {
     if (!kinds.has(type)) continue;
     parseNetTable(tryRead(() => readFileSync(join(dir, 'net', file), 'utf8')) ?? '', type, l4proto, out);
   }

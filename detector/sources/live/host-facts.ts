@@ -32,6 +32,16 @@ export interface HostFacts {
   socketEnd(pid: number, fd: number, like: LiveSockAddr): LiveSockAddr | undefined;
 }
 
+/**
+ * One key per host lookup, for those that keep answers by lookup (the read-ahead, a recording and its
+ * replay): a process by pid, a thread's group by tid, a socket's local end by pid, fd and family.
+ */
+export const hostKey = {
+  process: (pid: number) => `proc:${pid}`,
+  tgid: (tid: number) => `tgid:${tid}`,
+  socket: (pid: number, fd: number, family: string) => `sock:${pid}:${fd}:${family}`,
+};
+
 function tryRead<T>(read: () => T): T | undefined {
   try {
     return read();

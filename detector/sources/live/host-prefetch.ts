@@ -17,7 +17,7 @@ import { setMaxListeners } from 'node:events';
 import { withTimeout } from '../../../common/abort.js';
 import type { SyscallContext } from '../syscall/context.js';
 import { hostQueries, type HostQuery } from './adapter.js';
-import { AsyncProcReader, type HostFacts, type ProcDetails, type ProcRead } from './host-facts.js';
+import { AsyncProcReader, hostKey, type HostFacts, type ProcDetails, type ProcRead } from './host-facts.js';
 import { WorkerProcFiles } from './proc-files.js';
 import type { LiveRecord, LiveSockAddr } from './records.js';
 
@@ -62,16 +62,10 @@ interface Held {
   ready: Promise<void> | undefined;
 }
 
-const keyOf = {
-  process: (pid: number) => `p:${pid}`,
-  tgid: (tid: number) => `t:${tid}`,
-  socket: (pid: number, fd: number, family: string) => `s:${pid}:${fd}:${family}`,
-};
-
 function queryKey(q: HostQuery): string {
-  if (q.kind === 'process') return keyOf.process(q.pid);
-  if (q.kind === 'tgid') return keyOf.tgid(q.tid);
-  return keyOf.socket(q.pid, q.fd, q.like.family);
+  if (q.kind === 'process') return hostKey.process(q.pid);
+  if (q.kind === 'tgid') return hostKey.tgid(q.tid);
+  return hostKey.socket(q.pid, q.fd, q.like.family);
 }
 
 /** Settles as `work` does, or rejects with the signal's reason once it aborts. */
@@ -163,15 +157,15 @@ export class PrefetchingHostFacts implements HostFacts {
   }
 
   process(pid: number): ProcDetails {
-    return (this.answer(keyOf.process(pid)) as ProcDetails | undefined) ?? {};
+    return (this.answer(hostKey.process(pid)) as ProcDetails | undefined) ?? {};
   }
 
   tgid(tid: number): number | undefined {
-    return this.answer(keyOf.tgid(tid)) as number | undefined;
+    return this.answer(hostKey.tgid(tid)) as number | undefined;
   }
 
   socketEnd(pid: number, fd: number, like: LiveSockAddr): LiveSockAddr | undefined {
-    return this.answer(keyOf.socket(pid, fd, like.family)) as LiveSockAddr | undefined;
+    return this.answer(hostKey.socket(pid, fd, like.family)) as LiveSockAddr | undefined;
   }
 
   private answer(key: string): Answer {
