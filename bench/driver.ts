@@ -246,9 +246,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface PhaseResult {
   generators: number;
-  /** What the load processes made while traced: below the target when they could not make more. */
   /** What the load processes were asked to make (0: as much as they could). */
   askedSyscallsPerSecond: number;
+  /** What the load processes made while traced: below the target when they could not make more. */
   offeredSyscallsPerSecond: number;
   recordsPerSecond: number;
   ruleEventsPerSecond: number;

@@ -31,8 +31,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Admin, type Message } from 'kafkajs';
 import { Pool } from 'undici';
@@ -42,6 +41,7 @@ import { stringifyJson, type Alert } from '../contract/index.js';
 import { createSidekick, Outbox, routesFromConfig, type Sidekick } from '../sidekick/index.js';
 import '../outputs/index.js'; // loads every output type's code, which routesFromConfig builds from
 import { startHttpPeer, type HttpPeer } from '../test/support/peers/http-peer.js';
+import { startBlackhole } from '../test/support/peers/blackhole.js';
 import { startLeanReceiver, type LeanReceiver } from './lean-webhook-receiver.js';
 import { startKafkaMockBroker, type KafkaMockBroker } from '../test/support/peers/kafka-broker.js';
 import { snsMessage } from '../outputs/sns/message.js';
@@ -178,22 +178,22 @@ async function runWorld(): Promise<void> {
   const calls: { [K in WorldCall['cmd']]: (call: Extract<WorldCall, { cmd: K }>) => Promise<unknown> } = {
     async peer({ kind }) {
       const seqOf = SEQ_OF[kind];
+      const arrived = (body: string): void => {
+        arrivals++;
+        const seq = seqOf(body);
+        if (seq !== undefined) received.set(seq, performance.now());
+      };
       if (kind === 'webhook') {
         // A receiver on another machine costs the sender nothing; here it shares the cores, so it is
         // the lean one (reads each body, answers 200) rather than Node's HTTP server (see its file).
-        const receiver = await startLeanReceiver((body) => {
-          arrivals++;
-          const seq = seqOf(body.toString('utf8'));
-          if (seq !== undefined) received.set(seq, performance.now());
-        });
+        const receiver = await startLeanReceiver((body) => arrived(body.toString('utf8')));
         peers.push(receiver);
         return receiver.url;
       }
+      // Slack's webhook answers `ok`.
       const peer = await startHttpPeer((request) => {
-        arrivals++;
-        const seq = seqOf(request.body);
-        if (seq !== undefined) received.set(seq, performance.now());
-        return { status: 200, body: kind === 'slack' ? 'ok' : '' };
+        arrived(request.body);
+        return { status: 200, body: 'ok' };
       });
       // The peer keeps every request; a benchmark only needs the arrival times.
       const trim = setInterval(() => peer.requests.splice(0), 200);
@@ -568,16 +568,9 @@ async function kafkaVariantRate(broker: KafkaMockBroker, topic: string, count: n
  * rows) without the delivery sharing its CPU. The ceiling of the end-to-end figure on this machine.
  */
 async function kafkaIngestAlone(world: World, topic: string, count: number): Promise<{ perSecond: number; cpuUsPerAlert: number }> {
-  const sockets = new Set<Socket>();
-  const silent = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-  });
-  silent.listen(0, '127.0.0.1');
-  await once(silent, 'listening');
-  const { port } = silent.address() as AddressInfo;
+  const silent = await startBlackhole();
   const bench = await startBenchSidekick({
-    KAFKA_HOSTPORT: `127.0.0.1:${port}`,
+    KAFKA_HOSTPORT: `${silent.host}:${silent.port}`,
     KAFKA_TOPIC: topic,
     KAFKA_IDEMPOTENT: 'false',
     KAFKA_TIMEOUT: '600000',
@@ -593,7 +586,6 @@ async function kafkaIngestAlone(world: World, topic: string, count: number): Pro
     return { perSecond: round(perSecond), cpuUsPerAlert };
   } finally {
     // Dropping the connections fails the waiting send, so the output's producer can disconnect.
-    for (const socket of sockets) socket.destroy();
     silent.close();
     await bench.close();
   }

@@ -40,13 +40,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ClientDuplexStream, GrpcObject, ServiceClientConstructor } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startBlackhole } from '../test/support/peers/blackhole.js';
 
 const SELF = fileURLToPath(import.meta.url);
 /** The repository: the nearest folder above this file (or its bundle in .scratch/) holding package.json. */
@@ -429,24 +430,6 @@ function residentMb(pid: number): { rss: number; anon: number; file: number } {
   return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
 
-/** A webhook peer that accepts connections and never answers: an output that hangs. */
-async function blackhole(): Promise<{ url: string; close(): void }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', () => undefined); // read and ignore, so the client's writes never block
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close() {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
-}
-
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
 function cpuMs(pid: number): number {
   // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
@@ -611,7 +594,7 @@ async function main(): Promise<void> {
   const batch = withNanos(JSON.stringify(Array.from({ length: BATCH }, () => falcoAlert())));
   const loadAverageAtStart = loadavg().map((l) => round(l, 1));
   await bundleChildren();
-  const hole = await blackhole();
+  const hole = await startBlackhole();
   if (RSS_ONLY) {
     for (const run of RSS_SELECTED) await measureRss(hole.url, alert, run.shape, run.webui);
     hole.close();

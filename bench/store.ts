@@ -164,10 +164,9 @@ try {
   });
   for (let i = SAMPLE; i < TOTAL; i += BATCH) store.insert(Array.from({ length: Math.min(BATCH, TOTAL - i) }, (_, j) => alert(i + j)));
 
-  const time = timeQuery;
   let n = 0;
-  const rulePriority = time(() => store.search({ rules: [RULES[n++ % RULES.length] as string], priorities: ['Critical', 'Error'] }, { limit: 100, offset: 0 }));
-  const freeText = time(() => store.search({ text: ['shadow', 'nmap', 'example', '4444'][n++ % 4] as string }, { limit: 100, offset: 0 }));
+  const rulePriority = timeQuery(() => store.search({ rules: [RULES[n++ % RULES.length] as string], priorities: ['Critical', 'Error'] }, { limit: 100, offset: 0 }));
+  const freeText = timeQuery(() => store.search({ text: ['shadow', 'nmap', 'example', '4444'][n++ % 4] as string }, { limit: 100, offset: 0 }));
   store.close();
 
   const results = {
