@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../contract/index.js';
 import { parseJson } from '../../../contract/json.js';
-import { createOutput, type DeliveryResult, type Output, type SendContext } from '../../../outputs/index.js';
-import { startKafkaMockBroker, type KafkaMockBroker } from '../../support/peers/kafka-broker.js';
-import { API, startKafkaSecureFront, type FrontSession, type KafkaSecureFront, type KafkaSecureFrontOptions } from '../../support/peers/kafka-secure-front.js';
+import type { DeliveryResult, Output, SendContext } from '../../../outputs/index.js';
+import { startKafkaMockBroker } from '../../support/peers/kafka-broker.js';
+import { useKafkaFrontSuite } from '../../support/peers/kafka-front-suite.js';
+import { API, producedCount, type KafkaSecureFrontOptions } from '../../support/peers/kafka-secure-front.js';
 import { sampleAlert } from '../../support/peers/sample-alert.js';
 import { createTestPki, type TestPki } from '../../support/peers/test-pki.js';
 
@@ -18,36 +19,22 @@ const TOPIC = 'falco';
 const USERS = { alice: 'alice-secret', 'ops,team=1': 'p@ss,word=' };
 const ALL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 
-let broker: KafkaMockBroker;
 let pki: TestPki;
-const fronts: KafkaSecureFront[] = [];
-const opened: Output[] = [];
-
-async function front(options: Omit<KafkaSecureFrontOptions, 'upstream'>): Promise<KafkaSecureFront> {
-  const started = await startKafkaSecureFront({ upstream: broker.brokers, ...options });
-  fronts.push(started);
-  return started;
-}
+const suite = useKafkaFrontSuite(TOPIC);
+const { front, kafka } = suite;
 
 /** TLS listener settings with the test CA's server certificate for 127.0.0.1. */
 function serverTls(mutual = false): KafkaSecureFrontOptions['tls'] {
   return { cert: pki.read(pki.serverCert), key: pki.read(pki.serverKey), ...(mutual ? { clientCa: pki.read(pki.caCert) } : {}) };
 }
 
-// As in kafka.test.ts: the mock cluster cannot serve the idempotent producer (controller id 0), so it is off.
-function kafka(hostport: string, section: Record<string, unknown>): Output {
-  const output = createOutput('kafka', { hostport, topic: TOPIC, idempotent: false, timeout: 5000, ...section });
-  opened.push(output);
-  return output;
-}
-
 const uuidOf = (payload: string) => (parseJson(payload) as Alert).uuid;
 
 /** Sends, expects ok, then reads the topic back: exactly these alerts arrived, with their payloads intact. */
 async function deliver(output: Output, alerts: Alert[]): Promise<void> {
-  const before = broker.messages().length;
+  const before = suite.broker.messages().length;
   expect(await output.send(alerts, context())).toEqual(alerts.map(() => ({ status: 'ok' })));
-  const consumed = (await broker.waitForMessages(before + alerts.length)).slice(before);
+  const consumed = (await suite.broker.waitForMessages(before + alerts.length)).slice(before);
   const byUuid = (list: Alert[]) => [...list].sort((a, b) => (a.uuid ?? '').localeCompare(b.uuid ?? ''));
   expect(byUuid(consumed.map((m) => parseJson(m.payload) as Alert))).toEqual(byUuid(alerts));
   expect(consumed.every((m) => m.topic === TOPIC)).toBe(true);
@@ -60,26 +47,15 @@ async function deliver(output: Output, alerts: Alert[]): Promise<void> {
 async function expectNotDelivered(failed: Alert[], goodPath: Output): Promise<void> {
   const sentinel = sampleAlert();
   expect(await goodPath.send([sentinel], context())).toEqual([{ status: 'ok' }]);
-  const consumed = await broker.waitUntil((seen) => seen.some((m) => uuidOf(m.payload) === sentinel.uuid));
+  const consumed = await suite.broker.waitUntil((seen) => seen.some((m) => uuidOf(m.payload) === sentinel.uuid));
   const uuids = new Set(consumed.map((m) => uuidOf(m.payload)));
   for (const alert of failed) expect(uuids.has(alert.uuid)).toBe(false);
 }
 
-const produced = (sessions: readonly FrontSession[]) => sessions.reduce((n, s) => n + s.forwarded.filter((k) => k === API.Produce).length, 0);
-
-beforeAll(async () => {
+beforeAll(() => {
   pki = createTestPki();
-  broker = await startKafkaMockBroker({ topic: TOPIC });
 });
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.close()));
-});
-afterAll(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.close()));
-  await Promise.all(fronts.splice(0).map((f) => f.close()));
-  await broker?.stop();
-  pki?.remove();
-});
+afterAll(() => pki?.remove());
 
 describe('kafka output security against a broker-like SASL/TLS listener', () => {
   it('authenticates with SASL PLAIN over plaintext (SASL_PLAINTEXT) and produces through the listener', async () => {
@@ -91,7 +67,7 @@ describe('kafka output security against a broker-like SASL/TLS listener', () => 
     // Every connection kafkajs opened (bootstrap and the partition leader's) authenticated first.
     for (const session of sessions) expect(session).toMatchObject({ tls: false, mechanism: 'PLAIN', user: 'alice', state: 'authenticated' });
     // The produce requests went through the listener, not straight to the mock (Metadata was rewritten).
-    expect(produced(sessions)).toBeGreaterThan(0);
+    expect(producedCount(sessions)).toBeGreaterThan(0);
     expect(sessions.flatMap((s) => s.forwarded)).toContain(API.Metadata);
   });
 
@@ -105,15 +81,14 @@ describe('kafka output security against a broker-like SASL/TLS listener', () => 
       await deliver(output, [sampleAlert(), sampleAlert(), sampleAlert()]);
       const sessions = listener.sessions();
       for (const session of sessions) expect(session).toMatchObject({ tls: true, mechanism, user: 'ops,team=1', state: 'authenticated' });
-      expect(produced(sessions)).toBeGreaterThan(0);
+      expect(producedCount(sessions)).toBeGreaterThan(0);
     });
   }
 
   it('keeps every broker of a multi-broker cluster behind the listener (Metadata rewritten per broker)', async () => {
     const cluster = await startKafkaMockBroker({ topic: TOPIC, brokers: 3 });
     try {
-      const listener = await startKafkaSecureFront({ upstream: cluster.brokers, tls: serverTls(), sasl: { mechanisms: ['SCRAM-SHA-256'], users: USERS } });
-      fronts.push(listener);
+      const listener = await front({ upstream: cluster.brokers, tls: serverTls(), sasl: { mechanisms: ['SCRAM-SHA-256'], users: USERS } });
       expect(listener.brokers.split(',')).toHaveLength(3);
       const output = kafka(listener.brokers, { sasl: 'scram-sha-256', username: 'alice', password: 'alice-secret', tls: true, cacertfile: pki.caCert });
       const alerts = Array.from({ length: 24 }, () => sampleAlert());
@@ -126,9 +101,9 @@ describe('kafka output security against a broker-like SASL/TLS listener', () => 
       // The 4 partitions' leaders are spread over the brokers: produce requests reached more than one listener.
       const producing = new Set(sessions.filter((s) => s.forwarded.includes(API.Produce)).map((s) => s.listener));
       expect(producing.size).toBeGreaterThan(1);
-      expect(produced(sessions)).toBeGreaterThanOrEqual(producing.size);
+      expect(producedCount(sessions)).toBeGreaterThanOrEqual(producing.size);
     } finally {
-      await Promise.all(opened.splice(0).map((o) => o.close()));
+      await suite.closeOutputs();
       await cluster.stop();
     }
   });
@@ -139,7 +114,7 @@ describe('kafka output security against a broker-like SASL/TLS listener', () => 
     await deliver(output, [sampleAlert()]);
     const sessions = listener.sessions();
     for (const session of sessions) expect(session).toMatchObject({ tls: true, clientCertCn: 'saker-client', state: 'authenticated' });
-    expect(produced(sessions)).toBeGreaterThan(0);
+    expect(producedCount(sessions)).toBeGreaterThan(0);
 
     const before = sessions.length;
     const anonymous = [sampleAlert()];
@@ -164,7 +139,7 @@ describe('kafka output security against a broker-like SASL/TLS listener', () => 
       const attempts = listener.sessions().slice(before);
       expect(attempts.length).toBeGreaterThan(0);
       for (const session of attempts) expect(session).toMatchObject({ mechanism: sasl, user: 'alice', state: 'failed' });
-      expect(produced(attempts)).toBe(0);
+      expect(producedCount(attempts)).toBe(0);
       await expectNotDelivered(failed, good);
     }
   });

@@ -2,13 +2,13 @@
 // the topic's max.message.bytes: the Kafka front (test/support/peers/kafka-produce-limit.ts) refuses a
 // partition's record batch above LIMIT with MESSAGE_TOO_LARGE (10) and forwards the rest to the librdkafka
 // mock cluster, whose consumer shows what really arrived.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { configLeaves, ConfigSchema, loadConfig } from '../../../common/config/index.js';
 import type { Alert } from '../../../contract/index.js';
 import { parseJson } from '../../../contract/json.js';
-import { createOutput, type DeliveryResult, type Output, type SendContext } from '../../../outputs/index.js';
-import { startKafkaMockBroker, type KafkaMockBroker } from '../../support/peers/kafka-broker.js';
-import { API, startKafkaSecureFront, type FrontSession, type KafkaSecureFront } from '../../support/peers/kafka-secure-front.js';
+import type { DeliveryResult, SendContext } from '../../../outputs/index.js';
+import { useKafkaFrontSuite } from '../../support/peers/kafka-front-suite.js';
+import { producedCount, startKafkaSecureFront, type KafkaSecureFront } from '../../support/peers/kafka-secure-front.js';
 import { sampleAlert } from '../../support/peers/sample-alert.js';
 import { removeDataDirs, startSidekick, until } from '../sidekick/harness.js';
 
@@ -16,29 +16,17 @@ const TOPIC = 'falco-size';
 /** The front's limit on one partition's record batch, in bytes. */
 const LIMIT = 64 * 1024;
 
-let broker: KafkaMockBroker;
-const fronts: KafkaSecureFront[] = [];
-const opened: Output[] = [];
+// Keyed by hostname with the consistent crc32 balancer: every alert of one host lands in one partition,
+// so a batch is one record batch there, as on a one-partition topic.
+const suite = useKafkaFrontSuite(TOPIC, { key: 'hostname', balancer: 'crc32' });
+const { kafka } = suite;
 
 /** A fresh signal per send, as the delivery layer gives; `warnings` collects what the output logs. */
 function context(warnings: string[] = []): SendContext {
   return { signal: new AbortController().signal, log: { debug() {}, warn: (_obj, msg) => warnings.push(msg ?? '') } };
 }
 
-async function front(): Promise<KafkaSecureFront> {
-  const started = await startKafkaSecureFront({ upstream: broker.brokers, maxRecordBytes: LIMIT });
-  fronts.push(started);
-  return started;
-}
-
-// Keyed by hostname with the consistent crc32 balancer: every alert of one host lands in one partition,
-// so a batch is one record batch there, as on a one-partition topic. The mock cannot serve the
-// idempotent producer (see kafka.test.ts), so it is off.
-function kafka(hostport: string, section: Record<string, unknown> = {}): Output {
-  const output = createOutput('kafka', { hostport, topic: TOPIC, idempotent: false, timeout: 5000, key: 'hostname', balancer: 'crc32', ...section });
-  opened.push(output);
-  return output;
-}
+const front = (): Promise<KafkaSecureFront> => suite.front({ maxRecordBytes: LIMIT });
 
 /** An alert of about `bytes` bytes of JSON. */
 function alertOf(bytes: number, hostname = 'node-size'): Alert {
@@ -46,14 +34,13 @@ function alertOf(bytes: number, hostname = 'node-size'): Alert {
 }
 
 const uuidOf = (payload: string) => (parseJson(payload) as Alert).uuid;
-const produced = (sessions: readonly FrontSession[]) => sessions.reduce((n, s) => n + s.forwarded.filter((k) => k === API.Produce).length, 0);
 const refusedOf = (listener: KafkaSecureFront) => listener.sessions().flatMap((s) => s.refused);
 const largestOf = (listener: KafkaSecureFront) => Math.max(0, ...listener.sessions().map((s) => s.largestRecords));
 
 /** Waits until every alert was consumed, then checks they sit in one partition in the order they were sent. */
 async function expectArrivedInOrder(alerts: readonly Alert[]): Promise<void> {
   const wanted = new Set(alerts.map((a) => a.uuid));
-  const consumed = await broker.waitUntil((seen) => {
+  const consumed = await suite.broker.waitUntil((seen) => {
     const uuids = new Set(seen.map((m) => uuidOf(m.payload)));
     return alerts.every((a) => uuids.has(a.uuid));
   });
@@ -62,18 +49,7 @@ async function expectArrivedInOrder(alerts: readonly Alert[]): Promise<void> {
   expect(mine.sort((a, b) => a.offset - b.offset).map((m) => uuidOf(m.payload))).toEqual(alerts.map((a) => a.uuid));
 }
 
-beforeAll(async () => {
-  broker = await startKafkaMockBroker({ topic: TOPIC });
-});
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.close()));
-});
-afterAll(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.close()));
-  await Promise.all(fronts.splice(0).map((f) => f.close()));
-  await broker?.stop();
-  removeDataDirs();
-});
+afterAll(removeDataDirs);
 
 describe('kafka output against a broker with a record batch size limit', () => {
   it('sends a batch the broker refuses as too large again cut smaller: every alert arrives, in order, none refused for good', async () => {
@@ -108,7 +84,7 @@ describe('kafka output against a broker with a record batch size limit', () => {
     expect(refusedOf(listener)).toEqual([]);
     expect(largestOf(listener)).toBeLessThanOrEqual(budget);
     const total = alerts.reduce((n, a) => n + JSON.stringify(a).length, 0);
-    expect(produced(listener.sessions())).toBeGreaterThanOrEqual(Math.ceil(total / budget));
+    expect(producedCount(listener.sessions())).toBeGreaterThanOrEqual(Math.ceil(total / budget));
   });
 
   it('reports an alert the broker refuses on its own as permanent, naming its size, and delivers the rest of its batch', async () => {
@@ -128,12 +104,12 @@ describe('kafka output against a broker with a record batch size limit', () => {
     // The refused alert never reaches the topic: a sentinel sent after it arrives, the alert does not.
     const sentinel = alertOf(10);
     expect(await good.send([sentinel], context())).toEqual([{ status: 'ok' }]);
-    const consumed = await broker.waitUntil((seen) => seen.some((m) => uuidOf(m.payload) === sentinel.uuid));
+    const consumed = await suite.broker.waitUntil((seen) => seen.some((m) => uuidOf(m.payload) === sentinel.uuid));
     expect(consumed.some((m) => uuidOf(m.payload) === huge.uuid)).toBe(false);
   });
 
   it('stops a batch at the first request that fails otherwise: the later alerts are retryable, not sent ahead of it', async () => {
-    const gone = await startKafkaSecureFront({ upstream: broker.brokers, maxRecordBytes: LIMIT });
+    const gone = await startKafkaSecureFront({ upstream: suite.broker.brokers, maxRecordBytes: LIMIT });
     const hostport = gone.brokers;
     await gone.close();
     const alerts = Array.from({ length: 30 }, () => alertOf(2000));
@@ -164,7 +140,7 @@ describe('kafka output against a broker with a record batch size limit', () => {
       const [hugeUuid] = uuids.splice(75, 1);
       expect(outbox.deliveryStatus(hugeUuid!)).toMatchObject([{ output: 'kafka', state: 'dead', error: expect.stringMatching(/^MESSAGE_TOO_LARGE: .*\d+ bytes/) as unknown }]);
       for (const uuid of uuids) expect(outbox.deliveryStatus(uuid)).toMatchObject([{ output: 'kafka', state: 'delivered' }]);
-      const consumed = await broker.waitUntil((seen) => {
+      const consumed = await suite.broker.waitUntil((seen) => {
         const seenUuids = new Set(seen.map((m) => uuidOf(m.payload)));
         return uuids.every((uuid) => seenUuids.has(uuid));
       });

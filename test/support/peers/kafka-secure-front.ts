@@ -55,6 +55,11 @@ export interface FrontSession {
   largestRecords: number;
 }
 
+/** Produce requests the front forwarded to the cluster over these sessions. */
+export function producedCount(sessions: readonly FrontSession[]): number {
+  return sessions.reduce((n, s) => n + s.forwarded.filter((k) => k === API.Produce).length, 0);
+}
+
 export interface KafkaSecureFront {
   /** `host:port[,…]` of the front's listeners, for the producer's `hostport`. */
   brokers: string;
