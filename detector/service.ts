@@ -42,12 +42,16 @@ export interface DetectorStats {
   alerts: number;
   /** Records that could not be turned into events (counted, logged once). */
   adapterErrors: number;
+  /** The same per event source (`syscall`, `k8s_audit`, a plugin's source, …). */
+  sources: Record<string, SourceStats>;
+}
+
+/** What the live driver dropped, read from it whenever asked (zero without a syscall source). */
+export interface DriverDrops {
   /** Events the kernel dropped before bpftrace read them. */
   kernelDrops: number;
   /** Syscalls the kernel side dropped because the driver's arguments map was full. */
   mapFull: number;
-  /** The same per event source (`syscall`, `k8s_audit`, a plugin's source, …). */
-  sources: Record<string, SourceStats>;
 }
 
 /** What became of the configured plugins: those that failed to load, and run-time faults per plugin. */
@@ -58,7 +62,7 @@ export interface PluginHealth {
 
 /** A running detector. */
 export interface RunningDetector {
-  stats(): DetectorStats & { queued: number; sent: number; droppedAlerts: number; plugins: PluginHealth };
+  stats(): DetectorStats & DriverDrops & { queued: number; sent: number; droppedAlerts: number; plugins: PluginHealth };
   /**
    * Resolves when every event source has ended (stop(), bpftrace exiting, a file read to its end);
    * rejects when the last source to end failed (a driver failure).
@@ -278,7 +282,7 @@ export async function startDetector(config: SakerConfig, log: Logger, options: D
     throw error;
   }
 
-  const counters: DetectorStats = { records: 0, events: 0, alerts: 0, adapterErrors: 0, kernelDrops: 0, mapFull: 0, sources: {} };
+  const counters: DetectorStats = { records: 0, events: 0, alerts: 0, adapterErrors: 0, sources: {} };
   for (const source of sourceNames(enabled)) counters.sources[source] = { events: 0, alerts: 0, errors: 0 };
 
   const spool = new AlertSpool(join(config.datadir, 'detector-spool.sqlite'), { maxAlerts: config.detector.http_output.maxqueued });
@@ -286,12 +290,12 @@ export async function startDetector(config: SakerConfig, log: Logger, options: D
   emitter.start();
 
   let syscall: SyscallSource | undefined;
+  const driverDrops = (): DriverDrops => ({ kernelDrops: syscall?.driver.stats.lost ?? 0, mapFull: syscall?.driver.stats.mapFull ?? 0 });
   const metrics = new DetectorMetrics(
     () => ({
       records: counters.records,
       events: Object.fromEntries(Object.entries(counters.sources).map(([source, stats]) => [source, stats.events])),
-      kernelDrops: syscall?.driver.stats.lost ?? 0,
-      mapFull: syscall?.driver.stats.mapFull ?? 0,
+      ...driverDrops(),
       malformedLines: syscall?.driver.stats.malformed ?? 0,
       truncatedStrings: syscall?.driver.stats.truncated ?? 0,
       adapterErrors: counters.adapterErrors,
@@ -345,9 +349,7 @@ export async function startDetector(config: SakerConfig, log: Logger, options: D
   ready.catch(() => undefined);
 
   const statsTimer = setInterval(() => {
-    counters.kernelDrops = syscall?.driver.stats.lost ?? 0;
-    counters.mapFull = syscall?.driver.stats.mapFull ?? 0;
-    log.info({ ...counters, ...emitter.stats(), pluginFaults: plugins.registry.faults.snapshot() }, 'detector stats');
+    log.info({ ...counters, ...driverDrops(), ...emitter.stats(), pluginFaults: plugins.registry.faults.snapshot() }, 'detector stats');
   }, 60_000);
   statsTimer.unref();
 
@@ -364,7 +366,7 @@ export async function startDetector(config: SakerConfig, log: Logger, options: D
         failed: plugins.failures.map((f) => ({ name: f.name, code: f.error.code, message: f.error.message })),
         faults: plugins.registry.faults.snapshot(),
       };
-      return { ...counters, kernelDrops: syscall?.driver.stats.lost ?? 0, mapFull: syscall?.driver.stats.mapFull ?? 0, queued: link.queued, sent: link.sent, droppedAlerts: link.dropped + link.rejected, plugins: health };
+      return { ...counters, ...driverDrops(), queued: link.queued, sent: link.sent, droppedAlerts: link.dropped + link.rejected, plugins: health };
     },
     stop(drainMs = 5_000) {
       stopping ??= (async () => {
